@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from contentum.accounts.apis import LoginView, LogoutView, RefreshView, UserViewSet
+
+router = SimpleRouter()
+router.register("users", UserViewSet, basename="user")
+
+urlpatterns = [
+    path("auth/login/", LoginView.as_view(), name="auth-login"),
+    path("auth/refresh/", RefreshView.as_view(), name="auth-refresh"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    *router.urls,
+]

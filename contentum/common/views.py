@@ -1,0 +1,85 @@
+"""Health probes and the JSON answers for errors Django raises outside DRF views."""
+
+import logging
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from contentum.celery import app as celery_app
+from contentum.common.exceptions import SERVER_ERROR_MESSAGE, error_body
+
+logger = logging.getLogger(__name__)
+
+
+def _json(body: dict, status: int) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return _json(error_body("Не найдено."), 404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return _json(error_body("Некорректный запрос."), 400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return _json(error_body("Доступ запрещён."), 403)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return _json(error_body(SERVER_ERROR_MESSAGE), 500)
+
+
+HealthSerializer = inline_serializer(
+    name="Health",
+    fields={
+        "status": serializers.CharField(),
+        "checks": serializers.DictField(child=serializers.CharField(), required=False),
+    },
+)
+
+
+@extend_schema(responses={200: HealthSerializer}, tags=["health"])
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def healthz(request: Request) -> Response:
+    """The process is up and answering."""
+    return Response({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_broker() -> None:
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, tags=["health"])
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def readyz(request: Request) -> Response:
+    """The database and the task broker are reachable; 503 names what is not."""
+    checks: dict[str, str] = {}
+    for name, check in (("database", _check_database), ("broker", _check_broker)):
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:
+            logger.warning("readiness check %s failed: %s", name, exc)
+            checks[name] = f"error: {type(exc).__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return Response(
+        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
+    )
