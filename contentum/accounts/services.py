@@ -145,9 +145,11 @@ def admin_ensure(
         changed = [
             f for f, v in (("role", Role.ADMIN), ("is_active", True)) if getattr(user, f) != v
         ]
-        for field in changed:
-            setattr(user, field, Role.ADMIN if field == "role" else True)
         if changed:
+            old_role = user.role
+            for field in changed:
+                setattr(user, field, Role.ADMIN if field == "role" else True)
             user.save(update_fields=changed)
+            events.user_role_changed(actor=None, user=user, old=old_role, new=user.role)
         return user, False
     return User.objects.create_superuser(email=email, password=password, full_name=full_name), True

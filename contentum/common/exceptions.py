@@ -10,6 +10,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ RUSSIAN_BY_CODE = {
     "throttled": "Слишком много запросов. Повторите попытку позже.",
     "not_acceptable": "Не удалось подобрать формат ответа по заголовку Accept.",
 }
+# Codes whose default text is fixed: a different text was written on purpose by our code
+# (a permission's `message`, the paginator's `invalid_page_message`) and is kept.
+KEEP_CUSTOM_DETAIL_CODES = ("permission_denied", "not_found")
 # Headers of the original response that a client needs to act on the error.
 KEPT_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow")
 
@@ -96,6 +100,9 @@ def _message_for(exc: exceptions.APIException) -> str:
     code = getattr(detail, "code", None) or exc.default_code
     if isinstance(detail, dict) and "code" in detail:
         code = str(detail["code"])
+    custom = isinstance(detail, str) and str(detail) != str(exc.default_detail)
+    if custom and code in KEEP_CUSTOM_DETAIL_CODES:
+        return str(detail)
     if code in RUSSIAN_BY_CODE:
         return RUSSIAN_BY_CODE[code]
     if isinstance(detail, str):
@@ -105,6 +112,8 @@ def _message_for(exc: exceptions.APIException) -> str:
 
 def envelope_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, ApplicationError):
+        # DRF rolls back ATOMIC_REQUESTS transactions only for the errors it handles itself.
+        set_rollback()
         return Response(error_body(exc.message, exc.errors, **exc.extra), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
@@ -121,6 +130,7 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
         logger.exception(
             "Unhandled error in %s", type(view).__name__ if view else "view", exc_info=exc
         )
+        set_rollback()
         return Response(
             error_body(SERVER_ERROR_MESSAGE), status=status.HTTP_500_INTERNAL_SERVER_ERROR
         )

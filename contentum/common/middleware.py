@@ -6,6 +6,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from contentum.common.exceptions import error_body
 
 
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        error_body(message), status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
 class RequestBodyLimitMiddleware:
     """Refuse oversized bodies with 413 before anything reads them."""
 
@@ -16,11 +22,10 @@ class RequestBodyLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return JsonResponse(error_body("Неверный заголовок Content-Length."), status=400)
+            length = -1
+        if length < 0:
+            return _error("Неверный заголовок Content-Length.", 400)
         limit = settings.MAX_REQUEST_BODY_BYTES
         if length > limit:
-            message = f"Тело запроса слишком большое: не более {limit} байт."
-            return JsonResponse(
-                error_body(message), status=413, json_dumps_params={"ensure_ascii": False}
-            )
+            return _error(f"Тело запроса слишком большое: не более {limit} байт.", 413)
         return self.get_response(request)

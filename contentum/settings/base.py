@@ -9,12 +9,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+from contentum.settings.environment import BASE_DIR, env
 
 VAR_DIR = Path(env("CONTENTUM_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -61,6 +58,9 @@ INSTALLED_APPS = [
     "contentum.common",
     "contentum.audit",
     "contentum.accounts",
+    "contentum.questionnaire",
+    "contentum.prompts",
+    "contentum.chats",
 ]
 
 MIDDLEWARE = [
@@ -213,7 +213,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "validatorUrl": None,
+        "persistAuthorization": True,
+    },
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "contentum.questionnaire.models.QuestionKind",
+        "MessageKindEnum": "contentum.chats.models.MessageKind",
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -246,7 +254,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Logging ----------------------------------------------------------------------------
@@ -257,4 +264,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+# --- Per-domain settings, each in its own module ----------------------------------------
+from contentum.settings.chats import *  # noqa: E402, F403
+from contentum.settings.generation import *  # noqa: E402, F403
+from contentum.settings.prompts import *  # noqa: E402, F403
+
+CELERY_BEAT_SCHEDULE = {
+    "expire-temporary-chats": {
+        "task": "chats.expire_temporary_chats",
+        "schedule": CHAT_EXPIRY_INTERVAL_SECONDS,  # noqa: F405
+    },
 }

@@ -1,0 +1,237 @@
+"""How a chat advances: create, answer, go back, complete. Everything that moves a chat.
+
+Every step holds a row lock on the chat (SELECT … FOR UPDATE; on SQLite the IMMEDIATE
+transaction does the same), so concurrent answers never lose or skip a step.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from contentum.audit.services import audit_record
+from contentum.chats import completion
+from contentum.chats.messages import next_seq, question_message, save_messages
+from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
+from contentum.common.exceptions import ApplicationError, ConflictError
+from contentum.prompts.services import enrich_parameters
+from contentum.questionnaire.answers import AnswerRejected, validate_answer
+from contentum.questionnaire.selectors import active_scenario, question_snapshots
+
+FLOW_COMPLETED = "Flow завершён"
+ANSWER_ACCEPTED = "Ответ принят, задан следующий вопрос"
+
+
+class ChatNotFound(ApplicationError):
+    status_code = 404
+
+    def __init__(self) -> None:
+        super().__init__("Чат не найден.")
+
+
+@dataclass
+class AnswerOutcome:
+    user_message: Message
+    system_message: Message
+    completed: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _unfinished_conflict(chat_id: Any) -> ConflictError:
+    return ConflictError(
+        "У вас уже есть незавершённый чат: завершите или удалите его, чтобы начать новый.",
+        errors={"chat": [f"Незавершённый чат: {chat_id}"]},
+        extra={"data": {"unfinished_chat_id": str(chat_id)}},
+    )
+
+
+def _default_title(user: Any) -> str:
+    return f"Чат №{Chat.objects.filter(user=user).count() + 1}"
+
+
+def chat_create(*, user: Any, title: str = "", initial_message: str | None = None) -> Chat:
+    """A new chat with its first question asked (and answered, given `initial_message`)."""
+    unfinished = Chat.objects.filter(user=user, status=ChatStatus.COLLECTING, is_active=True)
+    existing_id = unfinished.values_list("id", flat=True).first()
+    if existing_id is not None:
+        raise _unfinished_conflict(existing_id)
+    scenario = active_scenario()
+    if scenario is None:
+        raise ConflictError("Нет активного сценария вопросов: обратитесь к администратору.")
+    questions = question_snapshots(scenario)
+    title = title.strip() or _default_title(user)
+    expires_at = timezone.now() + timedelta(seconds=settings.CHAT_TEMPORARY_TTL_SECONDS)
+    try:
+        with transaction.atomic():
+            chat = Chat.objects.create(
+                user=user,
+                title=title,
+                scenario=scenario,
+                scenario_version=scenario.version,
+                questions=questions,
+                expires_at=expires_at,
+            )
+            first = question_message(chat, seq=0)
+            save_messages(chat, [first])
+            chat.save(update_fields=["message_count", "last_message"])
+            audit_record(action="chat.created", actor=user, target=chat, details={"title": title})
+            if initial_message is not None:
+                _answer_locked(chat, initial_message, enriched=None)
+    except IntegrityError:
+        # Another request of this user created its chat between our check and insert.
+        existing_id = unfinished.values_list("id", flat=True).first()
+        if existing_id is None:
+            raise
+        raise _unfinished_conflict(existing_id) from None
+    return chat
+
+
+def _lock_chat(*, user: Any, chat_id: UUID | str) -> Chat:
+    chat = Chat.objects.select_for_update().filter(pk=chat_id, user=user, is_active=True).first()
+    if chat is None:
+        raise ChatNotFound()
+    chat.user = user  # the owner is known: spare a query wherever chat.user is read
+    return chat
+
+
+def _require_collecting(chat: Chat) -> None:
+    if chat.status != ChatStatus.COLLECTING:
+        raise ConflictError(
+            "Ответы в этот чат больше не принимаются: все вопросы уже заданы.",
+            errors={"chat": [f"Статус чата: {chat.status}"]},
+        )
+
+
+def message_answer(*, user: Any, chat_id: UUID | str, content: str) -> AnswerOutcome:
+    """Accepts `content` as the answer to the chat's current question.
+
+    The final answer needs enrichment, which may call an LLM: that runs outside the
+    transaction (a slow network call must not hold the chat's lock, nor SQLite's single
+    writer lock), and the answer is re-checked under the lock before anything is stored.
+    """
+    enriched = None
+    for _ in range(3):
+        with transaction.atomic():
+            chat = _lock_chat(user=user, chat_id=chat_id)
+            _require_collecting(chat)
+            last = chat.flow_step + 1 >= chat.total_steps
+            if not last or (enriched is not None and enriched[0] == chat.flow_step):
+                return _answer_locked(chat, content, enriched=enriched[1] if enriched else None)
+            answers = {**chat.answers, **_validated(chat, content)}
+            step = chat.flow_step
+        enriched = (step, _enrich(answers))
+    raise ConflictError("Чат одновременно изменяется из другого окна. Повторите ответ.")
+
+
+def _validated(chat: Chat, content: str) -> dict[str, str]:
+    question = chat.current_question
+    try:
+        answer = validate_answer(question, content)
+    except AnswerRejected as exc:
+        errors = {"content": [exc.message]}
+        if exc.options:
+            errors["options"] = exc.options
+        raise ApplicationError(exc.message, errors=errors) from exc
+    return {question["key"]: answer.value}
+
+
+def _answer_locked(chat: Chat, content: str, *, enriched: Any) -> AnswerOutcome:
+    question = chat.current_question
+    accepted = _validated(chat, content)
+    value = accepted[question["key"]]
+    seq = next_seq(chat)
+    user_message = Message(
+        chat=chat,
+        seq=seq,
+        message_type=MessageType.USER,
+        kind=MessageKind.ANSWER,
+        content=content.strip(),
+        payload={"key": question["key"], "value": value, "step": chat.flow_step + 1},
+    )
+    chat.answers = {**chat.answers, **accepted}
+    chat.flow_step += 1
+    chat.is_temporary = False
+    chat.expires_at = None
+    if chat.flow_step < chat.total_steps:
+        system_message = question_message(chat, seq=seq + 1)
+        save_messages(chat, [user_message, system_message])
+        chat.save(
+            update_fields=[
+                "answers",
+                "flow_step",
+                "is_temporary",
+                "expires_at",
+                "message_count",
+                "last_message",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            action="chat.answered",
+            actor=chat.user,
+            target=chat,
+            details={"key": question["key"], "step": chat.flow_step},
+        )
+        return AnswerOutcome(user_message=user_message, system_message=system_message)
+    if enriched is None:  # completed straight from chat creation (a one-question scenario)
+        enriched = _enrich(chat.answers)
+    return _complete_locked(chat, user_message, enriched)
+
+
+def _enrich(answers: dict[str, str]) -> Any:
+    return enrich_parameters(answers=answers)
+
+
+def _complete_locked(chat: Chat, user_message: Message, enriched: Any) -> AnswerOutcome:
+    """The hand-off to prompts and generation, inside the chat's transaction."""
+    result = completion.complete_chat(chat=chat, enriched=enriched)
+    system_message = Message(
+        chat=chat,
+        seq=user_message.seq + 1,
+        message_type=MessageType.SYSTEM,
+        kind=result.message_kind,
+        content=result.message_text,
+        payload=result.payload,
+    )
+    save_messages(chat, [user_message, system_message])
+    chat.status = result.status
+    chat.save()
+    audit_record(action="chat.completed", actor=chat.user, target=chat, details=result.payload)
+    return AnswerOutcome(
+        user_message=user_message,
+        system_message=system_message,
+        completed=True,
+        extra=result.payload,
+    )
+
+
+def chat_back(*, user: Any, chat_id: UUID | str) -> Message:
+    """Returns to the previous question; the withdrawn answer stays in history, marked so."""
+    with transaction.atomic():
+        chat = _lock_chat(user=user, chat_id=chat_id)
+        _require_collecting(chat)
+        if chat.flow_step == 0:
+            raise ConflictError("Это первый вопрос: возвращаться некуда.")
+        previous = chat.questions[chat.flow_step - 1]
+        withdrawn = Message.objects.filter(
+            chat=chat, message_type=MessageType.USER, kind=MessageKind.ANSWER, withdrawn=False
+        ).order_by("-seq")[:1]
+        Message.objects.filter(pk__in=list(withdrawn.values_list("pk", flat=True))).update(
+            withdrawn=True
+        )
+        chat.answers = {k: v for k, v in chat.answers.items() if k != previous["key"]}
+        chat.flow_step -= 1
+        message = question_message(chat, seq=next_seq(chat))
+        message.content = f"Вернёмся к предыдущему вопросу. {message.content}"
+        save_messages(chat, [message])
+        chat.save(
+            update_fields=["answers", "flow_step", "message_count", "last_message", "updated_at"]
+        )
+        audit_record(
+            action="chat.went_back", actor=user, target=chat, details={"key": previous["key"]}
+        )
+    return message

@@ -1,0 +1,25 @@
+"""Chats are made through the real flow service, so tests see what users would."""
+
+from contentum.chats import flow
+from contentum.chats.models import Chat
+
+# Valid answers to the default scenario, in order (see the questionnaire's data migration).
+DEFAULT_ANSWERS = {
+    "idea": "Афиша спектакля Чайка",
+    "event_name": "Чайка",
+    "event_genre": "спектакль",
+    "visual_style": "акварель",
+    "composition_focus": "актриса в белом платье на фоне озера",
+    "color_palette": "пастельные голубые и серые тона",
+    "visual_associations": "озеро, чайка, закат",
+    "platform": "VK",
+    "aspect_ratio": "9:16",
+}
+
+
+def make_chat(user, *, title: str = "", answers: int = 0) -> Chat:
+    chat = flow.chat_create(user=user, title=title)
+    for value in list(DEFAULT_ANSWERS.values())[:answers]:
+        flow.message_answer(user=user, chat_id=chat.pk, content=value)
+    chat.refresh_from_db()
+    return chat

@@ -1,0 +1,166 @@
+"""The OpenAPI document and its two viewers, served with no internet access."""
+
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+# Any absolute or protocol-relative URL in an attribute or a JS string: a CDN fetch.
+EXTERNAL_URL = re.compile(r"""(?:src|href|url)\s*[=:(]\s*["']?\s*(?:https?:)?//""", re.I)
+LOCAL_ASSET = re.compile(r"""(?:src|href)=["'](/static/[^"']+)["']""")
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    with GENERATOR_STATS.silence():
+        document = SchemaGenerator().get_schema(request=None, public=True)
+    # Through JSON, as a client sees it (lazy strings, ordered dicts and all).
+    return json.loads(json.dumps(document, default=str))
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def body_schema(operation: dict, code: str) -> dict:
+    return operation["responses"][code]["content"]["application/json"]["schema"]
+
+
+def assert_only_local_assets(client, html: str) -> None:
+    assert not EXTERNAL_URL.search(html), EXTERNAL_URL.search(html).group(0)
+    assets = LOCAL_ASSET.findall(html)
+    assert assets, "the page must load its viewer from our own static files"
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+
+
+@pytest.mark.django_db
+def test_schema_endpoint_answers_openapi_3(api_client):
+    response = api_client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert document["openapi"].startswith("3.")
+    assert "/api/users/" in document["paths"]
+    assert "/api/audit-logs/" in document["paths"]
+
+
+@pytest.mark.django_db
+def test_swagger_ui_loads_only_sidecar_assets(api_client):
+    response = api_client.get("/swagger/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/api/schema/" in html
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert_only_local_assets(api_client, html)
+
+
+@pytest.mark.django_db
+def test_swagger_ui_does_not_call_the_online_validator(api_client):
+    html = api_client.get("/swagger/").content.decode()
+    assert '"validatorUrl": null' in html
+
+
+@pytest.mark.django_db
+def test_redoc_loads_only_sidecar_assets(api_client):
+    response = api_client.get("/redoc/")
+    assert response.status_code == 200
+    assert_only_local_assets(api_client, response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("contentum.common.tests.urls")
+def test_offline_redoc_view_loads_only_sidecar_assets(api_client):
+    response = api_client.get("/test/redoc/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in html
+    assert "/api/schema/" in html
+    assert_only_local_assets(api_client, html)
+
+
+def test_schema_generation_has_no_warnings_and_validates(tmp_path, db):
+    target = tmp_path / "schema.yaml"
+    GENERATOR_STATS.reset()
+    try:
+        call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(target))
+    finally:
+        GENERATOR_STATS.reset()
+    assert target.read_text().startswith("openapi: 3.")
+
+
+def test_schema_is_valid_openapi(schema):
+    validate_schema(schema)
+
+
+def test_jwt_bearer_is_the_security_scheme(schema):
+    assert schema["components"]["securitySchemes"]["jwtAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    me = schema["paths"]["/api/users/me/"]["get"]
+    assert me["security"] == [{"jwtAuth": []}]
+
+
+def test_error_envelope_is_a_component(schema):
+    components = schema["components"]["schemas"]
+    error = components["ErrorEnvelope"]
+    assert set(error["properties"]) == {"status", "message", "errors"}
+    assert set(error["required"]) == {"status", "message", "errors"}
+    assert error["properties"]["status"] == ref("ErrorStatusEnum")
+    assert components["ErrorStatusEnum"]["enum"] == ["error"]
+    assert error["properties"]["errors"]["additionalProperties"]["items"]["type"] == "string"
+
+
+def test_registration_answers_the_success_envelope_around_the_user(schema):
+    operation = schema["paths"]["/api/users/"]["post"]
+    assert body_schema(operation, "201") == ref("UserEnvelope")
+    user_envelope = schema["components"]["schemas"]["UserEnvelope"]
+    assert user_envelope["properties"]["status"] == ref("SuccessStatusEnum")
+    assert user_envelope["properties"]["data"] == ref("User")
+    assert schema["components"]["schemas"]["SuccessStatusEnum"]["enum"] == ["success"]
+    request = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert request == ref("RegistrationRequest")
+    assert set(schema["components"]["schemas"]["RegistrationRequest"]["properties"]) == {
+        "email",
+        "fullName",
+        "password",
+        "passwordConfirm",
+    }
+
+
+@pytest.mark.parametrize("code", ["400", "413", "415", "429"])
+def test_registration_documents_its_errors_as_the_error_envelope(schema, code):
+    operation = schema["paths"]["/api/users/"]["post"]
+    assert body_schema(operation, code) == ref("ErrorEnvelope")
+
+
+def test_every_protected_operation_documents_401_and_403_envelopes(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if {} in operation.get("security", [{}]):
+                continue  # public
+            for code in ("401", "403"):
+                assert body_schema(operation, code) == ref("ErrorEnvelope"), (method, path)
+
+
+def test_audit_log_list_documents_its_filters_and_pagination(schema):
+    operation = schema["paths"]["/api/audit-logs/"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {
+        "actor",
+        "action",
+        "created_after",
+        "created_before",
+        "search",
+        "ordering",
+        "page",
+        "page_size",
+    } <= names
+    page = schema["components"]["schemas"]["PaginatedAuditLogList"]
+    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert page["properties"]["results"]["items"] == ref("AuditLog")

@@ -1,0 +1,1 @@
+"""Image generation: providers, stored images, quality checks and prompt paraphrase."""

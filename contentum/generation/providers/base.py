@@ -1,0 +1,107 @@
+"""The one interface every image provider implements, and the choice of provider by settings.
+
+A job is submitted once and polled until it is done. Providers never sleep: each answer
+says when to ask again, and the caller re-schedules the poll (a Celery countdown), so a
+worker carries many jobs in flight instead of holding a thread per job.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+JobState = Literal["pending", "done", "failed"]
+
+PROVIDERS = {
+    "simulation": "contentum.generation.providers.simulation.SimulationProvider",
+    "kandinsky": "contentum.generation.providers.kandinsky.KandinskyProvider",
+}
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    """What to draw. `attempt` counts from 1 and lets the simulation fail only early ones."""
+
+    prompt: str
+    width: int
+    height: int
+    attempt: int = 1
+    negative_prompt: str = ""
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    job_id: str
+    poll_after_seconds: float
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """A job's state. `failed` means the provider ran the job and gave up on it;
+    `retryable` then says whether a new attempt may succeed (Kandinsky's FAIL is final,
+    a censored job without an image may pass reworded). `done` carries the raw bytes,
+    still to be validated by `images.prepare_image`."""
+
+    state: JobState
+    image_bytes: bytes | None = None
+    censored: bool = False
+    error: str = ""
+    retryable: bool = False
+    poll_after_seconds: float = 0.0
+
+    @classmethod
+    def pending(cls, *, poll_after_seconds: float) -> "PollResult":
+        return cls(state="pending", poll_after_seconds=poll_after_seconds)
+
+    @classmethod
+    def done(cls, *, image_bytes: bytes, censored: bool = False) -> "PollResult":
+        return cls(state="done", image_bytes=image_bytes, censored=censored)
+
+    @classmethod
+    def failed(cls, *, error: str, retryable: bool) -> "PollResult":
+        return cls(state="failed", error=error, retryable=retryable)
+
+
+class ProviderError(Exception):
+    """The call itself did not go through (network, HTTP status, queue full).
+
+    `retryable` calls may be repeated later with backoff (no sooner than `retry_after`
+    seconds when the provider said so); the others will fail the same way again.
+    """
+
+    def __init__(self, message: str, retryable: bool, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class ImageProvider(ABC):
+    name: ClassVar[str]
+
+    @classmethod
+    @abstractmethod
+    def from_settings(cls) -> "ImageProvider":
+        """The provider as Django settings configure it."""
+
+    @abstractmethod
+    def submit(self, request: ImageRequest) -> SubmitResult:
+        """Starts a job; raises `ProviderError` when it could not be started."""
+
+    @abstractmethod
+    def poll(self, job_id: str, request: ImageRequest) -> PollResult:
+        """Asks about a job once. A `done` result must be stored at once: Fusion Brain
+        hands an image out only one time."""
+
+
+def get_image_provider() -> ImageProvider:
+    """The provider `IMAGE_PROVIDER` names, built (or reused) from the current settings."""
+    name = settings.IMAGE_PROVIDER
+    if name not in PROVIDERS:
+        raise ImproperlyConfigured(
+            f"IMAGE_PROVIDER={name!r} is unknown; use one of: {', '.join(PROVIDERS)}."
+        )
+    return import_string(PROVIDERS[name]).from_settings()

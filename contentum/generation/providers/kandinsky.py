@@ -1,0 +1,250 @@
+"""Kandinsky through the Fusion Brain API (https://api-key.fusionbrain.ai/).
+
+Transient trouble (queue full, 429, 5xx, timeouts, broken answers) raises a retryable
+`ProviderError` for the caller to back off and call again; rejected requests (400, 401,
+403, 415) and failed jobs are final. One httpx client per provider keeps connections
+alive across the many short polls.
+"""
+
+import base64
+import binascii
+import json
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from contentum.generation.providers.base import (
+    ImageProvider,
+    ImageRequest,
+    PollResult,
+    ProviderError,
+    SubmitResult,
+)
+from contentum.generation.text import MAX_PROMPT_CHARS, clip_words
+
+logger = logging.getLogger(__name__)
+
+PENDING_STATUSES = {"INITIAL", "PROCESSING"}
+ACTIVE = "ACTIVE"
+
+
+@dataclass(frozen=True)
+class KandinskyConfig:
+    base_url: str
+    api_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    timeout_seconds: float = 30.0
+    poll_interval_seconds: float = 5.0
+    style: str = ""
+
+    @classmethod
+    def from_settings(cls) -> "KandinskyConfig":
+        if not (settings.KANDINSKY_API_KEY and settings.KANDINSKY_SECRET_KEY):
+            raise ImproperlyConfigured(
+                "IMAGE_PROVIDER=kandinsky needs KANDINSKY_API_KEY and KANDINSKY_SECRET_KEY."
+            )
+        return cls(
+            base_url=settings.KANDINSKY_BASE_URL,
+            api_key=settings.KANDINSKY_API_KEY,
+            secret_key=settings.KANDINSKY_SECRET_KEY,
+            timeout_seconds=settings.KANDINSKY_TIMEOUT_SECONDS,
+            poll_interval_seconds=settings.KANDINSKY_POLL_INTERVAL_SECONDS,
+            style=settings.KANDINSKY_STYLE,
+        )
+
+
+@lru_cache(maxsize=4)
+def _shared_provider(config: KandinskyConfig) -> "KandinskyProvider":
+    """One provider per configuration and process: its connections and pipeline id are
+    reused by every task the worker runs."""
+    return KandinskyProvider(config)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None  # absent, or an HTTP date: the caller's own backoff applies
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(body, dict):
+        return str(body.get("message") or body.get("error") or body)[:200]
+    return str(body)[:200]
+
+
+def _unexpected(what: str) -> ProviderError:
+    return ProviderError(f"Kandinsky прислал неожиданный ответ: {what}.", retryable=True)
+
+
+class KandinskyProvider(ImageProvider):
+    name = "kandinsky"
+
+    def __init__(self, config: KandinskyConfig) -> None:
+        self.config = config
+        self._client = httpx.Client(
+            base_url=config.base_url,
+            headers={
+                "X-Key": f"Key {config.api_key}",
+                "X-Secret": f"Secret {config.secret_key}",
+            },
+            timeout=config.timeout_seconds,
+        )
+        self._pipeline_id: str | None = None
+
+    @classmethod
+    def from_settings(cls) -> "KandinskyProvider":
+        return _shared_provider(KandinskyConfig.from_settings())
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The decoded JSON answer, or `ProviderError` saying whether to try again."""
+        try:
+            response = self._client.request(method, path, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise ProviderError(
+                f"Kandinsky не ответил за {self.config.timeout_seconds:g} с.", retryable=True
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ProviderError(
+                f"Нет связи с Kandinsky ({type(exc).__name__}).", retryable=True
+            ) from exc
+        status = response.status_code
+        if status == 429 or status >= 500:
+            logger.warning("Kandinsky %s %s answered %s", method, path, status)
+            message = (
+                "Kandinsky ограничил частоту запросов (429)."
+                if status == 429
+                else f"Ошибка на стороне Kandinsky ({status})."
+            )
+            raise ProviderError(message, retryable=True, retry_after=_retry_after(response))
+        if status in (401, 403):
+            raise ProviderError(
+                f"Kandinsky не принял ключи доступа ({status}): проверьте "
+                "KANDINSKY_API_KEY и KANDINSKY_SECRET_KEY.",
+                retryable=False,
+            )
+        if status >= 400:
+            raise ProviderError(
+                f"Kandinsky отклонил запрос ({status}): {_detail(response)}", retryable=False
+            )
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise _unexpected("ответ не является корректным JSON") from exc
+
+    def pipeline_id(self) -> str:
+        """The text-to-image pipeline, looked up once per provider (so once per process)."""
+        if self._pipeline_id is None:
+            pipelines = self._call("GET", "key/api/v1/pipelines")
+            if not isinstance(pipelines, list):
+                raise _unexpected("список моделей не является списком")
+            candidates = [
+                p for p in pipelines if isinstance(p, dict) and (p.get("id") or p.get("uuid"))
+            ]
+            candidates.sort(key=lambda p: p.get("type", "TEXT2IMAGE") != "TEXT2IMAGE")
+            if not candidates:
+                raise _unexpected("нет ни одной модели")
+            self._pipeline_id = str(candidates[0].get("id") or candidates[0]["uuid"])
+            logger.info("Kandinsky pipeline %s", self._pipeline_id)
+        return self._pipeline_id
+
+    def availability(self) -> str:
+        """The pipeline's status; an answer without one is taken as ACTIVE."""
+        answer = self._call("GET", f"key/api/v1/pipeline/{quote(self.pipeline_id())}/availability")
+        if not isinstance(answer, dict):
+            raise _unexpected("статус доступности не является объектом")
+        return str(answer.get("pipeline_status") or ACTIVE)
+
+    def _params(self, request: ImageRequest) -> dict[str, Any]:
+        query = clip_words(request.prompt, MAX_PROMPT_CHARS)
+        if not query:
+            raise ProviderError("Пустой промпт: Kandinsky нечего рисовать.", retryable=False)
+        params: dict[str, Any] = {
+            "type": "GENERATE",
+            "numImages": 1,
+            "width": request.width,
+            "height": request.height,
+            "generateParams": {"query": query},
+        }
+        if self.config.style:
+            params["style"] = self.config.style
+        if request.negative_prompt:
+            params["negativePromptDecoder"] = clip_words(request.negative_prompt)
+        return params
+
+    def submit(self, request: ImageRequest) -> SubmitResult:
+        params = self._params(request)
+        # Only a DISABLED_* status is known to refuse jobs; anything else is tried, and the
+        # run itself answers with the status when the queue is full.
+        status = self.availability()
+        if status.startswith("DISABLED"):
+            raise ProviderError(
+                f"Kandinsky сейчас не принимает задания ({status}).", retryable=True
+            )
+        files = {
+            "pipeline_id": (None, self.pipeline_id()),
+            "params": (None, json.dumps(params, ensure_ascii=False), "application/json"),
+        }
+        answer = self._call("POST", "key/api/v1/pipeline/run", files=files)
+        if not isinstance(answer, dict):
+            raise _unexpected("ответ на запуск не является объектом")
+        if answer.get("uuid"):
+            logger.info("Kandinsky job %s submitted", answer["uuid"])
+            return SubmitResult(
+                job_id=str(answer["uuid"]), poll_after_seconds=self.config.poll_interval_seconds
+            )
+        # Overloaded: instead of a job, the answer carries the pipeline's status.
+        status = answer.get("pipeline_status") or answer.get("model_status")
+        if status:
+            raise ProviderError(
+                f"Kandinsky сейчас не принимает задания ({status}).", retryable=True
+            )
+        raise _unexpected("нет идентификатора задания")
+
+    def poll(self, job_id: str, request: ImageRequest) -> PollResult:
+        answer = self._call("GET", f"key/api/v1/pipeline/status/{quote(job_id, safe='')}")
+        if not isinstance(answer, dict):
+            raise _unexpected("статус задания не является объектом")
+        status = answer.get("status")
+        if status in PENDING_STATUSES:
+            return PollResult.pending(poll_after_seconds=self.config.poll_interval_seconds)
+        if status == "FAIL":
+            reason = answer.get("errorDescription") or "причина не указана"
+            return PollResult.failed(
+                error=f"Kandinsky не смог создать изображение: {reason}", retryable=False
+            )
+        if status != "DONE":
+            raise _unexpected(f"статус задания {status!r}")
+        result = answer.get("result")
+        result = result if isinstance(result, dict) else {}
+        files, censored = result.get("files"), bool(result.get("censored"))
+        if not isinstance(files, list) or not files or not isinstance(files[0], str):
+            if censored:  # nothing to check, but a reworded prompt may pass the filter
+                return PollResult.failed(
+                    error="Kandinsky скрыл изображение фильтром цензуры.", retryable=True
+                )
+            return PollResult.failed(
+                error="Kandinsky завершил задание без изображения.", retryable=False
+            )
+        try:
+            image_bytes = base64.b64decode(files[0])
+        except (binascii.Error, ValueError):
+            return PollResult.failed(
+                error="Kandinsky прислал изображение в повреждённой кодировке base64.",
+                retryable=False,
+            )
+        logger.info("Kandinsky job %s done (censored=%s)", job_id, censored)
+        return PollResult.done(image_bytes=image_bytes, censored=censored)

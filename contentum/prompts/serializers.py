@@ -1,0 +1,119 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contentum.common.serializers import (
+    NOT_A_STRING,
+    StrictBooleanField,
+    StrictCharField,
+    StrictInputSerializer,
+    StringOnlyMixin,
+)
+from contentum.prompts import selectors
+from contentum.prompts.models import MAX_TEMPLATE_LENGTH, PromptParameters, PromptTemplate
+
+MAX_ANSWER_LENGTH = 2000
+NOT_AN_OBJECT = "Ожидается JSON-объект «ключ вопроса: ответ»."
+
+
+class StrictUUIDField(StringOnlyMixin, serializers.UUIDField):
+    """DRF would take the number 7 as UUID(int=7); only a string is an id here."""
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+class AnswersField(serializers.Field):
+    """`{question key: answer}`: keys of the active scenario, string values, at least one filled."""
+
+    default_error_messages = {"invalid": NOT_AN_OBJECT}
+
+    def to_internal_value(self, data: Any) -> dict[str, str]:
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        allowed = set(selectors.scenario_keys())
+        errors: dict[str, list[str]] = {}
+        for key, value in data.items():
+            if key not in allowed:
+                errors[key] = [f"Неизвестный параметр. Доступны: {', '.join(sorted(allowed))}."]
+            elif not isinstance(value, str):
+                errors[key] = [NOT_A_STRING]
+            elif len(value) > MAX_ANSWER_LENGTH:
+                errors[key] = [f"Не больше {MAX_ANSWER_LENGTH} символов."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        if not any(value.strip() for value in data.values()):
+            raise serializers.ValidationError("Заполните хотя бы один параметр.")
+        return dict(data)
+
+    def to_representation(self, value: dict[str, str]) -> dict[str, str]:
+        return value
+
+
+class PromptTemplateSerializer(serializers.ModelSerializer):
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+
+    class Meta:
+        model = PromptTemplate
+        fields = [
+            "id",
+            "name",
+            "template",
+            "negative_template",
+            "is_active",
+            "revision",
+            "createdAt",
+            "updatedAt",
+        ]
+        read_only_fields = fields
+
+
+class PromptTemplateInputSerializer(StrictInputSerializer):
+    name = StrictCharField(max_length=200)
+    template = StrictCharField(max_length=MAX_TEMPLATE_LENGTH, trim_whitespace=False)
+    negative_template = StrictCharField(
+        max_length=MAX_TEMPLATE_LENGTH, required=False, allow_blank=True, trim_whitespace=False
+    )
+    is_active = StrictBooleanField(required=False)
+
+    def __init__(self, *args, partial_update: bool = False, **kwargs):
+        super().__init__(*args, partial=partial_update, **kwargs)
+
+    def validate_template(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("Шаблон не может быть пустым.")
+        return value
+
+
+class PromptParametersSerializer(serializers.ModelSerializer):
+    user = serializers.UUIDField(source="user_id", read_only=True)
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = PromptParameters
+        fields = ["id", "user", "data", "enriched", "enrichment", "semantic_vector", "createdAt"]
+        read_only_fields = fields
+
+
+class PromptParametersInputSerializer(StrictInputSerializer):
+    data = AnswersField()
+
+
+class AssembleInputSerializer(StrictInputSerializer):
+    prompt_parameters_id = StrictUUIDField(required=False, allow_null=True)
+    parameters = AnswersField(required=False, allow_null=True)
+    template_id = StrictUUIDField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [f for f in ("prompt_parameters_id", "parameters") if attrs.get(f) is not None]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                "Укажите ровно одно из полей: prompt_parameters_id или parameters."
+            )
+        return attrs
+
+
+class AssembleResultSerializer(serializers.Serializer):
+    assembled_prompt = serializers.CharField()
+    negative_prompt = serializers.CharField()
+    history_id = serializers.UUIDField()

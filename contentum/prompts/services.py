@@ -1,0 +1,227 @@
+"""Prompt rules: editing templates, storing parameter sets, assembling prompts.
+
+The chats app calls, at a chat's completion:
+    enriched = enrich_parameters(answers=...)            # may call the network; no rows
+    parameters = prompt_parameters_create(user=..., enriched=enriched)   # in its transaction
+    history = prompt_assemble(user=..., parameters=parameters)           # in its transaction
+"""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from contentum.common.exceptions import ApplicationError, ConflictError
+from contentum.prompts import events, selectors, templating
+from contentum.prompts.enrichment import EnrichedParameters, enrich_parameters
+from contentum.prompts.fitting import fit
+from contentum.prompts.models import (
+    MAX_PROMPT_LENGTH,
+    PromptHistory,
+    PromptParameters,
+    PromptTemplate,
+    PromptTemplateRevision,
+)
+from contentum.prompts.semantic import semantic_vector
+
+__all__ = [
+    "enrich_parameters",
+    "prompt_assemble",
+    "prompt_assemble_requested",
+    "prompt_parameters_create",
+    "prompt_parameters_submit",
+    "template_activate",
+    "template_create",
+    "template_delete",
+    "template_update",
+]
+
+NAME_TAKEN = "Шаблон с таким названием уже есть."
+BODY_FIELDS = ("template", "negative_template")
+
+
+def _check_name(name: str, *, exclude: Any = None) -> None:
+    if PromptTemplate.objects.filter(name=name).exclude(pk=exclude).exists():
+        raise ApplicationError(NAME_TAKEN, errors={"name": [NAME_TAKEN]})
+
+
+def _store_revision(template: PromptTemplate, *, author: Any) -> PromptTemplateRevision:
+    return PromptTemplateRevision.objects.create(
+        template=template,
+        template_name=template.name,
+        number=template.revision,
+        body=template.template,
+        negative_body=template.negative_template,
+        author=author if getattr(author, "is_authenticated", False) else None,
+    )
+
+
+def template_create(
+    *,
+    actor: Any,
+    name: str,
+    template: str,
+    negative_template: str = "",
+    is_active: bool = False,
+) -> PromptTemplate:
+    """A new template and its first revision; `is_active` also switches the others off."""
+    bodies = {"template": template, "negative_template": negative_template}
+    templating.validate_bodies(bodies, scenario_keys=selectors.scenario_keys())
+    _check_name(name)
+    try:
+        with transaction.atomic():
+            created = PromptTemplate.objects.create(name=name, revision=1, **bodies)
+            _store_revision(created, author=actor)
+            events.template_created(actor=actor, template=created)
+            if is_active:
+                template_activate(actor=actor, prompt_template=created)
+    except IntegrityError as exc:  # a concurrent create took the name
+        raise ApplicationError(NAME_TAKEN, errors={"name": [NAME_TAKEN]}) from exc
+    return created
+
+
+def template_update(
+    *, actor: Any, prompt_template: PromptTemplate, changes: dict[str, Any]
+) -> PromptTemplate:
+    """Edits name and bodies; a changed body is stored as the next revision.
+
+    Renaming alone makes no revision: a revision is the text prompts were assembled from.
+    `is_active: true` activates; switching the active template off is refused (409).
+    """
+    bodies = {f: changes[f] for f in BODY_FIELDS if f in changes}
+    templating.validate_bodies(bodies, scenario_keys=selectors.scenario_keys())
+    if changes.get("is_active") is False and prompt_template.is_active:
+        raise ConflictError("Нельзя выключить активный шаблон: включите другой.")
+    if "name" in changes:
+        _check_name(changes["name"], exclude=prompt_template.pk)
+
+    try:
+        with transaction.atomic():
+            current = PromptTemplate.objects.select_for_update().get(pk=prompt_template.pk)
+            changed = [
+                f
+                for f in ("name", *BODY_FIELDS)
+                if f in changes and getattr(current, f) != changes[f]
+            ]
+            for f in changed:
+                setattr(current, f, changes[f])
+            if changed:
+                if any(f in BODY_FIELDS for f in changed):
+                    current.revision += 1
+                    _store_revision(current, author=actor)
+                current.save()
+                events.template_updated(actor=actor, template=current, fields=changed)
+            if changes.get("is_active") and not current.is_active:
+                template_activate(actor=actor, prompt_template=current)
+    except IntegrityError as exc:
+        raise ApplicationError(NAME_TAKEN, errors={"name": [NAME_TAKEN]}) from exc
+    return current
+
+
+def template_activate(*, actor: Any, prompt_template: PromptTemplate) -> PromptTemplate:
+    """Makes this the one active template, in one transaction (the database allows no second)."""
+    if prompt_template.is_active:
+        return prompt_template
+    templating.validate_bodies(
+        {f: getattr(prompt_template, f) for f in BODY_FIELDS},
+        scenario_keys=selectors.scenario_keys(),
+    )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            others = PromptTemplate.objects.filter(is_active=True).exclude(pk=prompt_template.pk)
+            others.update(is_active=False, updated_at=now)
+            PromptTemplate.objects.filter(pk=prompt_template.pk).update(
+                is_active=True, updated_at=now
+            )
+            prompt_template.is_active, prompt_template.updated_at = True, now
+            events.template_activated(actor=actor, template=prompt_template)
+    except IntegrityError as exc:  # another activation committed first
+        raise ConflictError("Другой шаблон включают прямо сейчас. Повторите попытку.") from exc
+    return prompt_template
+
+
+@transaction.atomic
+def template_delete(*, actor: Any, prompt_template: PromptTemplate) -> None:
+    """Deletes an inactive template. Revisions that history used are kept, without it."""
+    if prompt_template.is_active:
+        raise ConflictError("Активный шаблон нельзя удалить: сначала включите другой.")
+    events.template_deleted(actor=actor, template=prompt_template)
+    prompt_template.revisions.filter(history__isnull=True).delete()
+    prompt_template.delete()
+
+
+def prompt_parameters_create(*, user: Any, enriched: EnrichedParameters) -> PromptParameters:
+    """Stores the answers verbatim, the enrichment beside them, and their semantic vector."""
+    return PromptParameters.objects.create(
+        user=user,
+        data=dict(enriched.answers),
+        enriched=dict(enriched.enriched),
+        enrichment=enriched.enrichment,
+        semantic_vector=semantic_vector(enriched.answers),
+    )
+
+
+def prompt_parameters_submit(*, user: Any, answers: dict[str, str]) -> PromptParameters:
+    """Enriches (outside any transaction: it may wait on the network), then stores."""
+    enriched = enrich_parameters(answers=answers, user=user)
+    return prompt_parameters_create(user=user, enriched=enriched)
+
+
+def prompt_parameters_build(*, user: Any, answers: dict[str, str]) -> PromptParameters:
+    """An unsaved set for assembling from inline answers (not enriched, not stored)."""
+    return PromptParameters(user=user, data=dict(answers))
+
+
+@transaction.atomic
+def prompt_assemble(
+    *, user: Any, parameters: PromptParameters, template: PromptTemplate | None = None
+) -> PromptHistory:
+    """Fills the template (the active one by default) and stores the result in history.
+
+    No network. The history row points at the exact revision used and keeps every
+    placeholder value. The prompt fits MAX_PROMPT_LENGTH, cut between sentences or clauses.
+    """
+    template = template or selectors.template_active()
+    if template is None:
+        raise ConflictError("Нет активного шаблона промпта: администратор должен включить шаблон.")
+    revision = PromptTemplateRevision.objects.get(template=template, number=template.revision)
+    values = templating.placeholder_values(parameters.values)
+    prompt = fit(templating.render(revision.body, values), MAX_PROMPT_LENGTH)
+    if not prompt:
+        raise ApplicationError(
+            "Промпт получился пустым: в параметрах нет ни одного значения для шаблона."
+        )
+    negative = fit(
+        templating.render(revision.negative_body, values, as_sentences=False), MAX_PROMPT_LENGTH
+    )
+    history = PromptHistory.objects.create(
+        user=user,
+        parameters=None if parameters._state.adding else parameters,
+        template_revision=revision,
+        values={key: value for key, value in values.items() if value},
+        assembled_prompt=prompt,
+        negative_prompt=negative,
+    )
+    events.prompt_assembled(user=user, history=history)
+    return history
+
+
+def prompt_assemble_requested(
+    *,
+    user: Any,
+    prompt_parameters_id: Any = None,
+    parameters: dict[str, str] | None = None,
+    template_id: Any = None,
+) -> PromptHistory:
+    """What `promptactions/assemble/` (and `generate/`) do with their validated input.
+
+    A stored set must be visible to `user` and a template must exist, else 404; nothing is
+    written before both are found.
+    """
+    if prompt_parameters_id is not None:
+        chosen = selectors.parameters_get(user=user, parameters_id=prompt_parameters_id)
+    else:
+        chosen = prompt_parameters_build(user=user, answers=parameters or {})
+    template = selectors.template_get(template_id=template_id) if template_id else None
+    return prompt_assemble(user=user, parameters=chosen, template=template)

@@ -1,0 +1,111 @@
+"""Editing scenarios. Every edit bumps the version; running chats keep their own snapshot."""
+
+from typing import Any
+
+from django.db import transaction
+
+from contentum.audit.services import audit_record
+from contentum.common.exceptions import ApplicationError, ConflictError
+from contentum.questionnaire.models import Question, QuestionKind, Scenario
+
+QUESTION_FIELDS = (
+    "key",
+    "text",
+    "kind",
+    "options",
+    "allow_free_answer",
+    "optional",
+    "min_length",
+    "max_length",
+    "default_value",
+)
+
+
+def _check_questions(questions: list[dict[str, Any]]) -> None:
+    errors: dict[str, list[str]] = {}
+    if not questions:
+        errors["questions"] = ["В сценарии должен быть хотя бы один вопрос."]
+    seen: set[str] = set()
+    for index, question in enumerate(questions):
+        prefix = f"questions.{index}"
+        key = question["key"]
+        if key in seen:
+            errors[f"{prefix}.key"] = [f"Ключ «{key}» уже есть в этом сценарии."]
+        seen.add(key)
+        options = question.get("options") or []
+        if question.get("kind") == QuestionKind.CHOICE and not options:
+            errors[f"{prefix}.options"] = ["У вопроса с выбором должны быть варианты ответа."]
+        if question.get("min_length", 1) > question.get("max_length", 500):
+            errors[f"{prefix}.min_length"] = ["Минимальная длина больше максимальной."]
+        default = question.get("default_value") or ""
+        strict = question.get("kind") == QuestionKind.CHOICE and not question.get(
+            "allow_free_answer", True
+        )
+        if default and strict and default not in options:
+            errors[f"{prefix}.default_value"] = [
+                "Значение по умолчанию должно быть одним из вариантов."
+            ]
+    if errors:
+        raise ApplicationError("Сценарий заполнен с ошибками.", errors=errors)
+
+
+@transaction.atomic
+def scenario_save(
+    *,
+    actor: Any,
+    scenario: Scenario | None = None,
+    questions: list[dict] | None = None,
+    **fields: Any,
+) -> Scenario:
+    """Creates or updates a scenario; `questions`, when given, replaces the whole list in order."""
+    created = scenario is None
+    scenario = scenario or Scenario()
+    for name in ("name", "description"):
+        if name in fields:
+            setattr(scenario, name, fields[name])
+    if Scenario.objects.filter(name=scenario.name).exclude(pk=scenario.pk).exists():
+        raise ApplicationError(
+            "Сценарий с таким названием уже есть.", errors={"name": ["Название занято."]}
+        )
+    if questions is not None:
+        _check_questions(questions)
+    if not created:
+        scenario.version += 1
+    scenario.save()
+    if questions is not None:
+        scenario.questions.all().delete()
+        Question.objects.bulk_create(
+            Question(
+                scenario=scenario, position=position, **{f: q[f] for f in QUESTION_FIELDS if f in q}
+            )
+            for position, q in enumerate(questions, start=1)
+        )
+    audit_record(
+        action="scenario.created" if created else "scenario.updated",
+        actor=actor,
+        target=scenario,
+        details={"version": scenario.version},
+    )
+    return scenario
+
+
+@transaction.atomic
+def scenario_activate(*, actor: Any, scenario: Scenario) -> Scenario:
+    """Makes this the one active scenario (the database allows no second one)."""
+    if not scenario.questions.exists():
+        raise ApplicationError("Нельзя включить сценарий без вопросов.")
+    Scenario.objects.filter(is_active=True).exclude(pk=scenario.pk).update(is_active=False)
+    Scenario.objects.filter(pk=scenario.pk).update(is_active=True)
+    scenario.is_active = True
+    audit_record(action="scenario.activated", actor=actor, target=scenario)
+    return scenario
+
+
+@transaction.atomic
+def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
+    if scenario.is_active:
+        raise ConflictError("Активный сценарий нельзя удалить: сначала включите другой.")
+    audit_record(
+        action="scenario.deleted", actor=actor, target=scenario, details={"name": scenario.name}
+    )
+    scenario.delete()

@@ -1,0 +1,33 @@
+"""Settings of the prompts domain, read from the environment.
+
+Enrichment expands short answers before the prompt is assembled. `builtin` works offline;
+`gigachat` calls GigaChat through the official SDK and falls back to `builtin` on any failure.
+"""
+
+from contentum.settings.environment import env
+
+# --- Enrichment -------------------------------------------------------------------------
+ENRICHER = env("ENRICHER", default="builtin")  # builtin | gigachat
+# Answers to these keys shorter than ENRICH_MAX_SHORT_LENGTH characters get expanded.
+ENRICH_KEYS = env.list("ENRICH_KEYS", default=["idea", "visual_associations"])
+ENRICH_MAX_SHORT_LENGTH = env.int("ENRICH_MAX_SHORT_LENGTH", default=80)
+# An expansion longer than this is refused (the LLM one falls back to the built-in one).
+ENRICH_MAX_LENGTH = env.int("ENRICH_MAX_LENGTH", default=300)
+
+# --- GigaChat (official `gigachat` SDK) -------------------------------------------------
+# The authorization key from the GigaChat studio (base64 of client_id:client_secret).
+GIGACHAT_CREDENTIALS = env("GIGACHAT_CREDENTIALS", default="")
+GIGACHAT_SCOPE = env("GIGACHAT_SCOPE", default="GIGACHAT_API_PERS")
+GIGACHAT_MODEL = env("GIGACHAT_MODEL", default="GigaChat")
+# Empty means the SDK's own defaults (its public API and OAuth addresses).
+GIGACHAT_BASE_URL = env("GIGACHAT_BASE_URL", default="")
+GIGACHAT_AUTH_URL = env("GIGACHAT_AUTH_URL", default="")
+# The Russian Ministry of Digital Development root CA, when the system store lacks it.
+GIGACHAT_CA_BUNDLE_FILE = env("GIGACHAT_CA_BUNDLE_FILE", default="")
+GIGACHAT_VERIFY_SSL = env.bool("GIGACHAT_VERIFY_SSL", default=True)
+GIGACHAT_TIMEOUT_SECONDS = env.float("GIGACHAT_TIMEOUT_SECONDS", default=15.0)
+# Retries after 429, 5xx and connection errors (not after a timeout: a slow server stays slow).
+GIGACHAT_MAX_RETRIES = env.int("GIGACHAT_MAX_RETRIES", default=2)
+GIGACHAT_RETRY_BACKOFF_SECONDS = env.float("GIGACHAT_RETRY_BACKOFF_SECONDS", default=0.5)
+# A 429 asking to wait longer than this is not waited for: the caller falls back at once.
+GIGACHAT_RETRY_AFTER_MAX_SECONDS = env.float("GIGACHAT_RETRY_AFTER_MAX_SECONDS", default=5.0)
