@@ -52,15 +52,13 @@ class ChatViewSet(
         """Starts a chat and asks the first question; 409 while another chat is unfinished."""
         data = ChatCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        chat = flow.chat_create(
+        started = flow.chat_create(
             user=request.user,
             title=data.validated_data["title"],
             initial_message=data.validated_data["initialMessage"],
         )
-        chat = selectors.chat_get(user=request.user, chat_id=chat.pk)
-        body = ChatSerializer(chat).data
-        first_question = next(m for m in chat.messages.all() if m.seq == 0)
-        body["initial_system_message"] = MessageSerializer(first_question).data
+        body = ChatSerializer(started.chat, context={"messages": started.messages}).data
+        body["initial_system_message"] = MessageSerializer(started.messages[0]).data
         return success("Чат создан", body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ChatRenameSerializer, responses={200: ChatSerializer})

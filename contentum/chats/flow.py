@@ -53,41 +53,52 @@ def _default_title(user: Any) -> str:
     return f"Чат №{Chat.objects.filter(user=user).count() + 1}"
 
 
-def chat_create(*, user: Any, title: str = "", initial_message: str | None = None) -> Chat:
-    """A new chat with its first question asked (and answered, given `initial_message`)."""
-    unfinished = Chat.objects.filter(user=user, status=ChatStatus.COLLECTING, is_active=True)
-    existing_id = unfinished.values_list("id", flat=True).first()
-    if existing_id is not None:
-        raise _unfinished_conflict(existing_id)
+@dataclass
+class ChatStarted:
+    chat: Chat
+    messages: list[Message]
+
+
+def chat_create(*, user: Any, title: str = "", initial_message: str | None = None) -> ChatStarted:
+    """A new chat with its first question asked (and answered, given `initial_message`).
+
+    "One unfinished chat per user" is the database's partial unique index: no check before
+    the insert can be raced, so the insert itself is the check.
+    """
     scenario = active_scenario()
     if scenario is None:
         raise ConflictError("Нет активного сценария вопросов: обратитесь к администратору.")
-    questions = question_snapshots(scenario)
     title = title.strip() or _default_title(user)
-    expires_at = timezone.now() + timedelta(seconds=settings.CHAT_TEMPORARY_TTL_SECONDS)
+    chat = Chat(
+        user=user,
+        title=title,
+        scenario=scenario,
+        scenario_version=scenario.version,
+        questions=question_snapshots(scenario),
+        expires_at=timezone.now() + timedelta(seconds=settings.CHAT_TEMPORARY_TTL_SECONDS),
+    )
+    first = question_message(chat, seq=0)
+    # Counters set before the insert: the FK to the first message is checked at commit.
+    chat.message_count, chat.last_message = 1, first
+    messages = [first]
     try:
         with transaction.atomic():
-            chat = Chat.objects.create(
-                user=user,
-                title=title,
-                scenario=scenario,
-                scenario_version=scenario.version,
-                questions=questions,
-                expires_at=expires_at,
-            )
-            first = question_message(chat, seq=0)
-            save_messages(chat, [first])
-            chat.save(update_fields=["message_count", "last_message"])
+            chat.save(force_insert=True)
+            Message.objects.bulk_create(messages)
             audit_record(action="chat.created", actor=user, target=chat, details={"title": title})
             if initial_message is not None:
-                _answer_locked(chat, initial_message, enriched=None)
+                outcome = _answer_locked(chat, initial_message, enriched=None)
+                messages += [outcome.user_message, outcome.system_message]
     except IntegrityError:
-        # Another request of this user created its chat between our check and insert.
-        existing_id = unfinished.values_list("id", flat=True).first()
+        existing_id = (
+            Chat.objects.filter(user=user, status=ChatStatus.COLLECTING, is_active=True)
+            .values_list("id", flat=True)
+            .first()
+        )
         if existing_id is None:
             raise
         raise _unfinished_conflict(existing_id) from None
-    return chat
+    return ChatStarted(chat=chat, messages=messages)
 
 
 def _lock_chat(*, user: Any, chat_id: UUID | str) -> Chat:
@@ -123,7 +134,7 @@ def message_answer(*, user: Any, chat_id: UUID | str, content: str) -> AnswerOut
                 return _answer_locked(chat, content, enriched=enriched[1] if enriched else None)
             answers = {**chat.answers, **_validated(chat, content)}
             step = chat.flow_step
-        enriched = (step, _enrich(answers))
+        enriched = (step, _enrich(answers, user=user))
     raise ConflictError("Чат одновременно изменяется из другого окна. Повторите ответ.")
 
 
@@ -178,12 +189,12 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any) -> AnswerOutcome:
         )
         return AnswerOutcome(user_message=user_message, system_message=system_message)
     if enriched is None:  # completed straight from chat creation (a one-question scenario)
-        enriched = _enrich(chat.answers)
+        enriched = _enrich(chat.answers, user=chat.user)
     return _complete_locked(chat, user_message, enriched)
 
 
-def _enrich(answers: dict[str, str]) -> Any:
-    return enrich_parameters(answers=answers)
+def _enrich(answers: dict[str, str], *, user: Any) -> Any:
+    return enrich_parameters(answers=answers, user=user)
 
 
 def _complete_locked(chat: Chat, user_message: Message, enriched: Any) -> AnswerOutcome:

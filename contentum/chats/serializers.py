@@ -1,29 +1,43 @@
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contentum.chats.models import Chat, Message, MessageType
+from contentum.chats.messages import question_payload
+from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.common.serializers import StrictCharField, StrictInputSerializer
 
 
-class MessageSerializer(serializers.ModelSerializer):
-    chat = serializers.UUIDField(source="chat_id", read_only=True)
-    messageType = serializers.CharField(source="message_type", read_only=True)
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+class MessageSerializer(serializers.Serializer):
+    """A chat message. Rendered by hand: it is on every answer's hot path (the fields below
+    document the shape for OpenAPI and must match `to_representation`)."""
 
-    class Meta:
-        model = Message
-        fields = [
-            "id",
-            "chat",
-            "content",
-            "messageType",
-            "kind",
-            "payload",
-            "withdrawn",
-            "seq",
-            "createdAt",
-        ]
-        read_only_fields = fields
+    id = serializers.UUIDField()
+    chat = serializers.UUIDField()
+    content = serializers.CharField()
+    messageType = serializers.ChoiceField(choices=MessageType.choices)
+    kind = serializers.ChoiceField(choices=MessageKind.choices)
+    payload = serializers.JSONField()
+    withdrawn = serializers.BooleanField()
+    seq = serializers.IntegerField()
+    createdAt = serializers.DateTimeField()
+
+    def to_representation(self, message: Message) -> dict:
+        return {
+            "id": str(message.id),
+            "chat": str(message.chat_id),
+            "content": message.content,
+            "messageType": message.message_type,
+            "kind": message.kind,
+            "payload": message.payload,
+            "withdrawn": message.withdrawn,
+            "seq": message.seq,
+            "createdAt": _datetime(message.created_at),
+        }
+
+
+def _datetime(value) -> str | None:
+    return DATETIME_FIELD.to_representation(value) if value else None
+
+
+DATETIME_FIELD = serializers.DateTimeField()
 
 
 class CurrentQuestionSerializer(serializers.Serializer):
@@ -38,66 +52,67 @@ class CurrentQuestionSerializer(serializers.Serializer):
     total_steps = serializers.IntegerField()
 
 
-class ChatSerializer(serializers.ModelSerializer):
-    user = serializers.UUIDField(source="user_id", read_only=True)
-    userEmail = serializers.EmailField(source="user.email", read_only=True)
-    userFullName = serializers.CharField(source="user.full_name", read_only=True)
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
-    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
-    isActive = serializers.BooleanField(source="is_active", read_only=True)
-    messages = MessageSerializer(many=True, read_only=True)
-    messageCount = serializers.IntegerField(source="message_count", read_only=True)
-    lastMessage = MessageSerializer(source="last_message", read_only=True, allow_null=True)
-    current_question = serializers.SerializerMethodField()
-    total_steps = serializers.IntegerField(read_only=True)
+class ChatSerializer(serializers.Serializer):
+    """A chat with its flow state. Rendered by hand like messages; the fields document it.
 
-    class Meta:
-        model = Chat
-        fields = [
-            "id",
-            "user",
-            "userEmail",
-            "userFullName",
-            "title",
-            "createdAt",
-            "updatedAt",
-            "isActive",
-            "is_temporary",
-            "expires_at",
-            "status",
-            "flow_step",
-            "total_steps",
-            "current_question",
-            "messages",
-            "messageCount",
-            "lastMessage",
-        ]
-        read_only_fields = fields
+    `messages` come from the serializer context when the caller has them in hand (a chat
+    just created), else from the chat's prefetched messages.
+    """
 
-    @extend_schema_field(CurrentQuestionSerializer(allow_null=True))
-    def get_current_question(self, chat: Chat) -> dict | None:
-        question = chat.current_question
-        if question is None:
-            return None
+    id = serializers.UUIDField()
+    user = serializers.UUIDField()
+    userEmail = serializers.EmailField()
+    userFullName = serializers.CharField()
+    title = serializers.CharField()
+    createdAt = serializers.DateTimeField()
+    updatedAt = serializers.DateTimeField()
+    isActive = serializers.BooleanField()
+    is_temporary = serializers.BooleanField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(choices=ChatStatus.choices)
+    flow_step = serializers.IntegerField()
+    total_steps = serializers.IntegerField()
+    current_question = CurrentQuestionSerializer(allow_null=True)
+    messages = MessageSerializer(many=True)
+    messageCount = serializers.IntegerField()
+    lastMessage = MessageSerializer(allow_null=True)
+
+    def to_representation(self, chat: Chat) -> dict:
+        messages = self.context.get("messages")
+        if messages is None:
+            messages = chat.messages.all()
+        render = MessageSerializer().to_representation
         return {
-            "key": question["key"],
-            "text": question["text"],
-            "kind": question["kind"],
-            "options": question.get("options") or [],
-            "allow_free_answer": question.get("allow_free_answer", True),
-            "optional": question.get("optional", False),
-            "default": question.get("default") or "",
-            "step": chat.flow_step + 1,
+            "id": str(chat.id),
+            "user": str(chat.user_id),
+            "userEmail": chat.user.email,
+            "userFullName": chat.user.full_name,
+            "title": chat.title,
+            "createdAt": _datetime(chat.created_at),
+            "updatedAt": _datetime(chat.updated_at),
+            "isActive": chat.is_active,
+            "is_temporary": chat.is_temporary,
+            "expires_at": _datetime(chat.expires_at),
+            "status": chat.status,
+            "flow_step": chat.flow_step,
             "total_steps": chat.total_steps,
+            "current_question": current_question(chat),
+            "messages": [render(message) for message in messages],
+            "messageCount": chat.message_count,
+            "lastMessage": render(chat.last_message) if chat.last_message else None,
         }
 
 
-class ChatCreatedSerializer(ChatSerializer):
-    initial_system_message = MessageSerializer(read_only=True)
+def current_question(chat: Chat) -> dict | None:
+    """The question being asked: the same payload its message carries, plus its text."""
+    question = chat.current_question
+    if question is None:
+        return None
+    return {"text": question["text"], **question_payload(chat)}
 
-    class Meta(ChatSerializer.Meta):
-        fields = [*ChatSerializer.Meta.fields, "initial_system_message"]
-        read_only_fields = fields
+
+class ChatCreatedSerializer(ChatSerializer):
+    initial_system_message = MessageSerializer()
 
 
 class ChatCreateSerializer(StrictInputSerializer):

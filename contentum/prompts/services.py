@@ -28,6 +28,7 @@ __all__ = [
     "enrich_parameters",
     "prompt_assemble",
     "prompt_assemble_requested",
+    "prompt_parameters_build",
     "prompt_parameters_create",
     "prompt_parameters_submit",
     "template_activate",

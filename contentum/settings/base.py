@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "contentum.questionnaire",
     "contentum.prompts",
     "contentum.chats",
+    "contentum.generation",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,12 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "contentum.accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

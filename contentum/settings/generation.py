@@ -9,6 +9,9 @@ IMAGE_PROVIDER = env("IMAGE_PROVIDER", default="simulation")
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
 # A small compressed file can still decode to gigabytes; refuse more pixels than this.
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=4096 * 4096)
+# zlib level of the stored PNG (0-9). 3 costs a quarter of the time of 6 on a photo-like
+# 1024x1024 image (~100 ms vs ~370 ms per image in the worker) for a ~10 % larger file.
+IMAGE_PNG_COMPRESS_LEVEL = env.int("IMAGE_PNG_COMPRESS_LEVEL", default=3)
 
 # Seconds a simulated job stays pending, so polling can be seen and tested.
 SIMULATION_LATENCY_SECONDS = env.float("SIMULATION_LATENCY_SECONDS", default=0.0)
@@ -40,5 +43,83 @@ QUALITY_ASPECT_TOLERANCE = env.float("QUALITY_ASPECT_TOLERANCE", default=0.02)
 QUALITY_EXTRA_DETECTORS = env.list("QUALITY_EXTRA_DETECTORS", default=[])
 
 # --- Regeneration -----------------------------------------------------------------------
-# `rules` rewrites prompts offline; `llm` asks the configured LLM and falls back to rules.
-PARAPHRASER = env("PARAPHRASER", default="rules")
+# `auto` asks GigaChat when GIGACHAT_CREDENTIALS are set and uses the offline rules
+# otherwise; `rules` never calls the network; `llm` is `auto` that warns without an LLM.
+PARAPHRASER = env("PARAPHRASER", default="auto")
+
+# --- Links and sharing ------------------------------------------------------------------
+# The public address of the API (e.g. https://contentum.example.com) for absolute links in
+# chat messages. Empty: the address the request came in on (a worker has no request, so
+# each task keeps the origin it was queued from); with neither, links are relative.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="").rstrip("/")
+# How long a link made by POST generation-tasks/{id}/share/ opens the image without a token.
+GENERATION_SHARE_TTL_SECONDS = env.int("GENERATION_SHARE_TTL_SECONDS", default=24 * 3600)
+
+# --- Pipeline ---------------------------------------------------------------------------
+# Retryable provider trouble (queue full, 429, 5xx, timeouts) per attempt, each retried
+# after an exponential backoff (base, doubled each time, capped; Retry-After honoured up
+# to the cap); past the count the task fails with the provider's message.
+GENERATION_PROVIDER_MAX_RETRIES = env.int("GENERATION_PROVIDER_MAX_RETRIES", default=8)
+GENERATION_RETRY_BASE_SECONDS = env.float("GENERATION_RETRY_BASE_SECONDS", default=2.0)
+GENERATION_RETRY_MAX_SECONDS = env.float("GENERATION_RETRY_MAX_SECONDS", default=60.0)
+# A provider job still pending after this long is given up (the attempt fails, the next
+# attempt starts if any are left).
+GENERATION_JOB_TIMEOUT_SECONDS = env.int("GENERATION_JOB_TIMEOUT_SECONDS", default=600)
+# Soft time limits of the Celery tasks (the hard limit is 30 s later). `submit` may wait on
+# the LLM paraphrase and three provider calls; a `poll` is one call plus checks.
+GENERATION_SUBMIT_TIME_LIMIT = env.int("GENERATION_SUBMIT_TIME_LIMIT", default=120)
+GENERATION_POLL_TIME_LIMIT = env.int("GENERATION_POLL_TIME_LIMIT", default=60)
+GENERATION_SWEEP_TIME_LIMIT = env.int("GENERATION_SWEEP_TIME_LIMIT", default=60)
+GENERATION_HARD_TIME_LIMIT_MARGIN = 30
+
+# --- Sweeper (lost work) ----------------------------------------------------------------
+# Every step a task waits for has a deadline: when it was due plus this grace. A task past
+# its deadline lost its message (the worker was killed, the embedded broker dropped it) and
+# is resumed from where it stopped, at most GENERATION_MAX_RECOVERIES times; after that it
+# fails with a reason saying so. The grace must exceed the hard time limit of a step plus
+# the time a message may wait in a busy queue.
+GENERATION_STUCK_AFTER_SECONDS = env.int("GENERATION_STUCK_AFTER_SECONDS", default=300)
+GENERATION_MAX_RECOVERIES = env.int("GENERATION_MAX_RECOVERIES", default=2)
+GENERATION_SWEEP_INTERVAL_SECONDS = env.int("GENERATION_SWEEP_INTERVAL_SECONDS", default=60)
+GENERATION_SWEEP_BATCH = env.int("GENERATION_SWEEP_BATCH", default=100)
+
+# --- Celery routing ---------------------------------------------------------------------
+# Long steps (paraphrase, submit) never delay the short polls of hundreds of jobs in
+# flight, and the sweeper runs even when both are backed up. Workers consume all three
+# (scripts/run.sh: -Q celery,generation,polling,maintenance) or are split by queue.
+GENERATION_QUEUES = ("generation", "polling", "maintenance")
+CELERY_TASK_ROUTES = {
+    "generation.submit": {"queue": "generation"},
+    "generation.poll": {"queue": "polling"},
+    "generation.sweep": {"queue": "maintenance"},
+}
+# Merged into CELERY_BEAT_SCHEDULE by settings/base.py. `expires`: sweeps that piled up
+# while no worker ran are dropped rather than run back to back.
+GENERATION_BEAT_SCHEDULE = {
+    "generation-sweep-stuck-tasks": {
+        "task": "generation.sweep",
+        "schedule": GENERATION_SWEEP_INTERVAL_SECONDS,
+        "options": {"queue": "maintenance", "expires": GENERATION_SWEEP_INTERVAL_SECONDS},
+    },
+}
+# Two models have a `status` field; named enums keep the OpenAPI schema free of warnings.
+# Merged into SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] by settings/base.py.
+GENERATION_ENUM_NAME_OVERRIDES = {
+    "GenerationTaskStatusEnum": "contentum.generation.models.TaskStatus",
+    "GenerationAttemptStatusEnum": "contentum.generation.models.AttemptStatus",
+}
+
+# --- Image storage ----------------------------------------------------------------------
+# Images and thumbnails are files in Django's default storage: MEDIA_ROOT (var/media) on
+# local disk unless AWS_STORAGE_BUCKET_NAME is set, in which case settings/base.py switches
+# STORAGES["default"] to django-storages' S3 backend (pip install 'contentum[s3]'). Any
+# S3-compatible service works through AWS_S3_ENDPOINT_URL (MinIO, Yandex Object Storage).
+# Files are never public: the API streams them to the owner, an admin or a signed link.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+AWS_LOCATION = env("AWS_LOCATION", default="")
+AWS_DEFAULT_ACL = None
+AWS_S3_FILE_OVERWRITE = False

@@ -25,9 +25,9 @@ GIGACHAT_AUTH_URL = env("GIGACHAT_AUTH_URL", default="")
 # The Russian Ministry of Digital Development root CA, when the system store lacks it.
 GIGACHAT_CA_BUNDLE_FILE = env("GIGACHAT_CA_BUNDLE_FILE", default="")
 GIGACHAT_VERIFY_SSL = env.bool("GIGACHAT_VERIFY_SSL", default=True)
-GIGACHAT_TIMEOUT_SECONDS = env.float("GIGACHAT_TIMEOUT_SECONDS", default=15.0)
+GIGACHAT_TIMEOUT_SECONDS = env.float("GIGACHAT_TIMEOUT_SECONDS", default=8.0)
 # Retries after 429, 5xx and connection errors (not after a timeout: a slow server stays slow).
-GIGACHAT_MAX_RETRIES = env.int("GIGACHAT_MAX_RETRIES", default=2)
+GIGACHAT_MAX_RETRIES = env.int("GIGACHAT_MAX_RETRIES", default=1)
 GIGACHAT_RETRY_BACKOFF_SECONDS = env.float("GIGACHAT_RETRY_BACKOFF_SECONDS", default=0.5)
 # A 429 asking to wait longer than this is not waited for: the caller falls back at once.
 GIGACHAT_RETRY_AFTER_MAX_SECONDS = env.float("GIGACHAT_RETRY_AFTER_MAX_SECONDS", default=5.0)

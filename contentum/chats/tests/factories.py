@@ -18,7 +18,7 @@ DEFAULT_ANSWERS = {
 
 
 def make_chat(user, *, title: str = "", answers: int = 0) -> Chat:
-    chat = flow.chat_create(user=user, title=title)
+    chat = flow.chat_create(user=user, title=title).chat
     for value in list(DEFAULT_ANSWERS.values())[:answers]:
         flow.message_answer(user=user, chat_id=chat.pk, content=value)
     chat.refresh_from_db()
