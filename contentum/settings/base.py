@@ -120,7 +120,7 @@ else:
         }
     }
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttling) -----------------------------------------------------------------
