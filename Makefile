@@ -31,5 +31,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Runs the benchmarks against a server you started (it starts nothing itself).
+BENCH_URL ?= http://127.0.0.1:8000
+bench: install
+	./scripts/bench_flow.sh $(BENCH_URL)
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) var control .pytest_cache .ruff_cache test-artifacts

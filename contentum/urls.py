@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("contentum.questionnaire.urls")),
     path("", include("contentum.prompts.urls")),
     path("", include("contentum.chats.urls")),
+    path("", include("contentum.generation.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("", include("contentum.web.urls")),
 ]
 
 handler400 = "contentum.common.views.bad_request"

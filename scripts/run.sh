@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+export HOST PORT
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-contentum.settings.base}
 
 $BIN/python manage.py migrate --noinput
@@ -20,13 +21,12 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-$BIN/gunicorn contentum.wsgi:application \
-  --bind "$HOST:$PORT" \
-  --workers "${WEB_CONCURRENCY:-2}" \
-  --access-logfile - &
+# Address, workers and GC tuning come from gunicorn.conf.py (HOST, PORT, WEB_CONCURRENCY).
+$BIN/gunicorn contentum.wsgi:application --access-logfile - &
 pids+=($!)
 
 $BIN/celery -A contentum worker -B \
+  --queues celery,generation,polling,maintenance \
   --loglevel "${CELERY_LOG_LEVEL:-info}" \
   --concurrency "${CELERY_CONCURRENCY:-2}" \
   --schedule "${CONTENTUM_VAR_DIR:-var}/celerybeat-schedule" &
@@ -37,6 +37,7 @@ shown_host=$HOST
 cat <<MSG
 
 Contentum is running (Ctrl-C stops the web server and the worker):
+  Client   http://$shown_host:$PORT/
   API      http://$shown_host:$PORT/api/
   Swagger  http://$shown_host:$PORT/swagger/
   ReDoc    http://$shown_host:$PORT/redoc/

@@ -23,6 +23,7 @@ from contentum.chats.serializers import (
 from contentum.common.pagination import KnownCountPagination
 from contentum.common.responses import success
 from contentum.common.schema import envelope
+from contentum.generation.selectors import request_origin
 
 UUID_PATH = "[0-9a-fA-F-]{32,36}"
 
@@ -56,6 +57,7 @@ class ChatViewSet(
             user=request.user,
             title=data.validated_data["title"],
             initial_message=data.validated_data["initialMessage"],
+            origin=request_origin(request),
         )
         body = ChatSerializer(started.chat, context={"messages": started.messages}).data
         body["initial_system_message"] = MessageSerializer(started.messages[0]).data
@@ -131,6 +133,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
             user=request.user,
             chat_id=data.validated_data["chat"],
             content=data.validated_data["content"],
+            origin=request_origin(request),
         )
         body = {
             "user_message": MessageSerializer(outcome.user_message).data,
@@ -139,7 +142,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         }
         text = flow.ANSWER_ACCEPTED
         if outcome.completed:
-            text = f"{flow.FLOW_COMPLETED}: ответы собраны, промпт составлен."
+            text = f"{flow.FLOW_COMPLETED}: ответы собраны, изображение генерируется."
         return success(text, body, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: envelope(MessageSerializer, many=True)}, filters=False)

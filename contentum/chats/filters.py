@@ -4,6 +4,7 @@ from contentum.chats.models import Chat, ChatStatus, Message, MessageType
 
 
 class ChatFilter(django_filters.FilterSet):
+    user = django_filters.UUIDFilter(field_name="user_id")
     isActive = django_filters.BooleanFilter(field_name="is_active")
     status = django_filters.ChoiceFilter(choices=ChatStatus.choices)
     createdAt = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
@@ -14,7 +15,7 @@ class ChatFilter(django_filters.FilterSet):
 
     class Meta:
         model = Chat
-        fields = ["isActive", "status", "createdAt", "updatedAt"]
+        fields = ["user", "isActive", "status", "createdAt", "updatedAt"]
 
 
 class MessageFilter(django_filters.FilterSet):

@@ -59,7 +59,9 @@ class ChatStarted:
     messages: list[Message]
 
 
-def chat_create(*, user: Any, title: str = "", initial_message: str | None = None) -> ChatStarted:
+def chat_create(
+    *, user: Any, title: str = "", initial_message: str | None = None, origin: str = ""
+) -> ChatStarted:
     """A new chat with its first question asked (and answered, given `initial_message`).
 
     "One unfinished chat per user" is the database's partial unique index: no check before
@@ -87,7 +89,7 @@ def chat_create(*, user: Any, title: str = "", initial_message: str | None = Non
             Message.objects.bulk_create(messages)
             audit_record(action="chat.created", actor=user, target=chat, details={"title": title})
             if initial_message is not None:
-                outcome = _answer_locked(chat, initial_message, enriched=None)
+                outcome = _answer_locked(chat, initial_message, enriched=None, origin=origin)
                 messages += [outcome.user_message, outcome.system_message]
     except IntegrityError:
         existing_id = (
@@ -117,7 +119,9 @@ def _require_collecting(chat: Chat) -> None:
         )
 
 
-def message_answer(*, user: Any, chat_id: UUID | str, content: str) -> AnswerOutcome:
+def message_answer(
+    *, user: Any, chat_id: UUID | str, content: str, origin: str = ""
+) -> AnswerOutcome:
     """Accepts `content` as the answer to the chat's current question.
 
     The final answer needs enrichment, which may call an LLM: that runs outside the
@@ -131,7 +135,9 @@ def message_answer(*, user: Any, chat_id: UUID | str, content: str) -> AnswerOut
             _require_collecting(chat)
             last = chat.flow_step + 1 >= chat.total_steps
             if not last or (enriched is not None and enriched[0] == chat.flow_step):
-                return _answer_locked(chat, content, enriched=enriched[1] if enriched else None)
+                return _answer_locked(
+                    chat, content, enriched=enriched[1] if enriched else None, origin=origin
+                )
             answers = {**chat.answers, **_validated(chat, content)}
             step = chat.flow_step
         enriched = (step, _enrich(answers, user=user))
@@ -150,7 +156,7 @@ def _validated(chat: Chat, content: str) -> dict[str, str]:
     return {question["key"]: answer.value}
 
 
-def _answer_locked(chat: Chat, content: str, *, enriched: Any) -> AnswerOutcome:
+def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "") -> AnswerOutcome:
     question = chat.current_question
     accepted = _validated(chat, content)
     value = accepted[question["key"]]
@@ -190,16 +196,18 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any) -> AnswerOutcome:
         return AnswerOutcome(user_message=user_message, system_message=system_message)
     if enriched is None:  # completed straight from chat creation (a one-question scenario)
         enriched = _enrich(chat.answers, user=chat.user)
-    return _complete_locked(chat, user_message, enriched)
+    return _complete_locked(chat, user_message, enriched, origin=origin)
 
 
 def _enrich(answers: dict[str, str], *, user: Any) -> Any:
     return enrich_parameters(answers=answers, user=user)
 
 
-def _complete_locked(chat: Chat, user_message: Message, enriched: Any) -> AnswerOutcome:
+def _complete_locked(
+    chat: Chat, user_message: Message, enriched: Any, *, origin: str
+) -> AnswerOutcome:
     """The hand-off to prompts and generation, inside the chat's transaction."""
-    result = completion.complete_chat(chat=chat, enriched=enriched)
+    result = completion.complete_chat(chat=chat, enriched=enriched, origin=origin)
     system_message = Message(
         chat=chat,
         seq=user_message.seq + 1,

@@ -198,14 +198,19 @@ class LLMParaphraser(Paraphraser):
 
 
 def get_paraphraser(*, llm_complete: Callable[[str, str], str] | None = None) -> Paraphraser:
-    """The paraphraser `PARAPHRASER` names. `llm` needs the completion callable of the
-    configured LLM (GigaChat); without one the rules are used."""
+    """The paraphraser `PARAPHRASER` names, given the completion callable of the configured
+    LLM (GigaChat) or None when there is none.
+
+    `auto` (the default) uses the LLM when one is given and the rules otherwise; `llm`
+    does the same but warns when there is no LLM (someone asked for it explicitly);
+    `rules` never calls the network."""
     name = settings.PARAPHRASER
     if name == "rules":
         return RuleParaphraser()
-    if name == "llm":
+    if name in ("auto", "llm"):
         if llm_complete is None:
-            logger.warning("PARAPHRASER=llm but no LLM is configured; using the rules")
+            if name == "llm":
+                logger.warning("PARAPHRASER=llm but no LLM is configured; using the rules")
             return RuleParaphraser()
         return LLMParaphraser(llm_complete, fallback=RuleParaphraser())
-    raise ImproperlyConfigured(f"PARAPHRASER={name!r} is unknown; use rules or llm.")
+    raise ImproperlyConfigured(f"PARAPHRASER={name!r} is unknown; use auto, rules or llm.")

@@ -41,9 +41,8 @@ def size_for_ratio(ratio: str) -> ImageSize:
         return ASPECT_RATIOS[key]
     except KeyError:
         known = ", ".join(ASPECT_RATIOS)
-        raise UnsupportedSize(
-            f"Соотношение сторон «{ratio}» не поддерживается. Доступны: {known}."
-        ) from None
+        message = f"Соотношение сторон «{ratio}» не поддерживается. Доступны: {known}."
+        raise UnsupportedSize(message, errors={"aspect_ratio": [message]}) from None
 
 
 def validate_size(*, width: int, height: int) -> ImageSize:
@@ -54,8 +53,9 @@ def validate_size(*, width: int, height: int) -> ImageSize:
         if not (MIN_SIDE <= value <= MAX_SIDE and value % SIDE_STEP == 0)
     ]
     if problems:
-        raise UnsupportedSize(
+        message = (
             f"Размер изображения не поддерживается ({', '.join(problems)}): каждая сторона "
             f"должна быть от {MIN_SIDE} до {MAX_SIDE} px и кратна {SIDE_STEP}."
         )
+        raise UnsupportedSize(message, errors={"size": [message]})
     return ImageSize(width, height)

@@ -1,5 +1,7 @@
 """Settings of the generation domain, read from the environment."""
 
+from kombu import Exchange, Queue
+
 from contentum.settings.environment import env
 
 # --- Image provider ---------------------------------------------------------------------
@@ -87,26 +89,37 @@ GENERATION_SWEEP_BATCH = env.int("GENERATION_SWEEP_BATCH", default=100)
 # Long steps (paraphrase, submit) never delay the short polls of hundreds of jobs in
 # flight, and the sweeper runs even when both are backed up. Workers consume all three
 # (scripts/run.sh: -Q celery,generation,polling,maintenance) or are split by queue.
-GENERATION_QUEUES = ("generation", "polling", "maintenance")
-CELERY_TASK_ROUTES = {
-    "generation.submit": {"queue": "generation"},
-    "generation.poll": {"queue": "polling"},
-    "generation.sweep": {"queue": "maintenance"},
+# A prefix for the three queue names, only so that several deployments (or test runs)
+# can share one Redis database without taking each other's messages. With a prefix, pass
+# the prefixed names to `worker -Q` (or no -Q: CELERY_TASK_QUEUES lists them).
+GENERATION_QUEUE_PREFIX = env("GENERATION_QUEUE_PREFIX", default="")
+_QUEUE = {
+    name: f"{GENERATION_QUEUE_PREFIX}{name}" for name in ("generation", "polling", "maintenance")
 }
+GENERATION_QUEUES = tuple(_QUEUE.values())
+# Declared (with Celery's default `celery` queue) so that a plain `celery -A contentum
+# worker` without -Q consumes every queue; -Q still narrows a worker to some of them.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in ("celery", *GENERATION_QUEUES)
+]
+CELERY_TASK_ROUTES = {
+    "generation.submit": {"queue": _QUEUE["generation"]},
+    "generation.poll": {"queue": _QUEUE["polling"]},
+    "generation.sweep": {"queue": _QUEUE["maintenance"]},
+}
+
+# Celery's Django fix-up closes the database connection before and after every task
+# unless this is set; with it (never reached in practice) connections live as CONN_MAX_AGE
+# says and are health-checked per task (generation/apps.py). Affects every task.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1_000_000)
 # Merged into CELERY_BEAT_SCHEDULE by settings/base.py. `expires`: sweeps that piled up
 # while no worker ran are dropped rather than run back to back.
 GENERATION_BEAT_SCHEDULE = {
     "generation-sweep-stuck-tasks": {
         "task": "generation.sweep",
         "schedule": GENERATION_SWEEP_INTERVAL_SECONDS,
-        "options": {"queue": "maintenance", "expires": GENERATION_SWEEP_INTERVAL_SECONDS},
+        "options": {"queue": _QUEUE["maintenance"], "expires": GENERATION_SWEEP_INTERVAL_SECONDS},
     },
-}
-# Two models have a `status` field; named enums keep the OpenAPI schema free of warnings.
-# Merged into SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] by settings/base.py.
-GENERATION_ENUM_NAME_OVERRIDES = {
-    "GenerationTaskStatusEnum": "contentum.generation.models.TaskStatus",
-    "GenerationAttemptStatusEnum": "contentum.generation.models.AttemptStatus",
 }
 
 # --- Image storage ----------------------------------------------------------------------

@@ -61,8 +61,10 @@ class PollResult:
         return cls(state="done", image_bytes=image_bytes, censored=censored)
 
     @classmethod
-    def failed(cls, *, error: str, retryable: bool) -> "PollResult":
-        return cls(state="failed", error=error, retryable=retryable)
+    def failed(cls, *, error: str, retryable: bool, censored: bool = False) -> "PollResult":
+        """`censored` marks a job the provider's filter swallowed: the pipeline reports it as
+        a failed "censored" check, so the next attempt is reworded to pass the filter."""
+        return cls(state="failed", error=error, retryable=retryable, censored=censored)
 
 
 class ProviderError(Exception):
@@ -97,9 +99,11 @@ class ImageProvider(ABC):
         hands an image out only one time."""
 
 
-def get_image_provider() -> ImageProvider:
-    """The provider `IMAGE_PROVIDER` names, built (or reused) from the current settings."""
-    name = settings.IMAGE_PROVIDER
+def get_image_provider(name: str | None = None) -> ImageProvider:
+    """The provider `name` (by default the one `IMAGE_PROVIDER` names), built (or reused)
+    from the current settings. A task keeps the name it was queued with, so a worker
+    configured differently from the web process still finishes it with the same provider."""
+    name = name or settings.IMAGE_PROVIDER
     if name not in PROVIDERS:
         raise ImproperlyConfigured(
             f"IMAGE_PROVIDER={name!r} is unknown; use one of: {', '.join(PROVIDERS)}."

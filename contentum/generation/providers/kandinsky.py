@@ -234,7 +234,9 @@ class KandinskyProvider(ImageProvider):
         if not isinstance(files, list) or not files or not isinstance(files[0], str):
             if censored:  # nothing to check, but a reworded prompt may pass the filter
                 return PollResult.failed(
-                    error="Kandinsky скрыл изображение фильтром цензуры.", retryable=True
+                    error="Kandinsky скрыл изображение фильтром цензуры.",
+                    retryable=True,
+                    censored=True,
                 )
             return PollResult.failed(
                 error="Kandinsky завершил задание без изображения.", retryable=False

@@ -43,14 +43,24 @@ def _digest(request: ImageRequest) -> str:
 
 
 def _gradient(width: int, height: int, start: RGB, end: RGB, angle: float) -> Image.Image:
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    t = xs / max(width - 1, 1) * math.cos(angle) + ys / max(height - 1, 1) * math.sin(angle)
-    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-    pixels = (
-        np.asarray(start, np.float32) * (1 - t[..., None])
-        + np.asarray(end, np.float32) * t[..., None]
-    )
-    return Image.fromarray(pixels.round().astype(np.uint8), "RGB")
+    """A linear gradient at `angle`. The blend factor is computed once per pixel as one byte
+    and each channel is mapped through a 256-entry table: a megapixel in a few
+    milliseconds, where blending three float channels per pixel took tens (the
+    simulation's cost is the pipeline overhead a benchmark measures)."""
+    a = math.cos(angle) / max(width - 1, 1)
+    b = math.sin(angle) / max(height - 1, 1)
+    xs = np.arange(width, dtype=np.float32) * np.float32(a)
+    ys = np.arange(height, dtype=np.float32) * np.float32(b)
+    t = ys[:, None] + xs[None, :]
+    low, high = float(t.min()), float(t.max())
+    t -= low
+    t *= np.float32(255 / max(high - low, 1e-6))
+    blend = Image.fromarray(np.rint(t).astype(np.uint8), "L")
+    channels = [
+        blend.point([round(s + (e - s) * i / 255) for i in range(256)])
+        for s, e in zip(start, end, strict=True)
+    ]
+    return Image.merge("RGB", channels)
 
 
 def _rgba(colour: RGB, alpha: int) -> tuple[int, int, int, int]:

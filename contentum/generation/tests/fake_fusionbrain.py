@@ -125,8 +125,10 @@ class FakeFusionBrain:
     - `latency_seconds`: how long a job stays INITIAL/PROCESSING;
     - `outcome`: what a finished job gives: done, fail, censored (an image flagged as
       censored), censored_no_image, not_image (base64 of an HTML page);
+      `next_outcomes`: outcomes for the next jobs, one each, before `outcome` applies again;
     - `pipeline_status`: what `availability` reports; `queue_full`: `run` answers
-      DISABLED_BY_QUEUE instead of starting a job;
+      DISABLED_BY_QUEUE instead of starting a job; `queue_full_runs`: only that many
+      `run` calls do (then the queue clears, as a busy service's does);
     - by route (pipelines, availability, run, status): `http_errors[route] = status`,
       `malformed` (routes answering broken JSON),
       `delays[route] = seconds` (to outwait a client's timeout).
@@ -146,8 +148,10 @@ class FakeFusionBrain:
         self.latency_seconds = latency_seconds
         self.id_field = "id"
         self.outcome = "done"
+        self.next_outcomes: list[str] = []
         self.pipeline_status = "ACTIVE"
         self.queue_full = False
+        self.queue_full_runs = 0
         self.http_errors: dict[str, int] = {}
         self.malformed: set[str] = set()
         self.delays: dict[str, float] = {}
@@ -239,11 +243,15 @@ class FakeFusionBrain:
         status, problem, received.form = _parse_run_form(content_type, body)
         if status != 200 or problem:
             return (status if status != 200 else 400), {"message": problem}
-        if self.queue_full:
+        with self._lock:
+            busy = self.queue_full or self.queue_full_runs > 0
+            self.queue_full_runs = max(0, self.queue_full_runs - 1)
+        if busy:
             return 200, {"pipeline_status": "DISABLED_BY_QUEUE"}
         job_id = str(uuid.uuid4())
         with self._lock:
-            self.jobs[job_id] = Job(created=time.monotonic(), outcome=self.outcome)
+            outcome = self.next_outcomes.pop(0) if self.next_outcomes else self.outcome
+            self.jobs[job_id] = Job(created=time.monotonic(), outcome=outcome)
         return 201, {"uuid": job_id, "status": "INITIAL", "status_time": 0}
 
     def _status(self, job_id: str) -> tuple:

@@ -171,7 +171,7 @@ def test_censored_job_without_an_image_fails_but_may_be_retried_reworded(fusionb
 
     _, result = run_to_end(kandinsky)
 
-    assert (result.state, result.retryable) == ("failed", True)
+    assert (result.state, result.retryable, result.censored) == ("failed", True, True)
     assert "цензуры" in result.error
 
 

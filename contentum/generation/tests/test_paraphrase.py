@@ -131,10 +131,22 @@ def test_unusable_llm_answer_falls_back_to_the_rules(answer):
     assert result == rules.paraphrase(PROMPT, ["sharpness"], attempt=2)
 
 
-def test_rules_are_the_default(settings):
+def test_rules_never_call_the_llm_even_when_one_is_given(settings):
     settings.PARAPHRASER = "rules"
+    complete, calls = fake_llm("Новый промпт")
+
+    assert isinstance(get_paraphraser(llm_complete=complete), RuleParaphraser)
+    assert not calls
+
+
+def test_auto_uses_the_llm_when_one_is_configured_and_the_rules_otherwise(settings):
+    settings.PARAPHRASER = "auto"
+    complete, _ = fake_llm("Новый промпт про весну")
 
     assert isinstance(get_paraphraser(), RuleParaphraser)
+    assert get_paraphraser(llm_complete=complete).paraphrase(PROMPT, [], 2) == (
+        "Новый промпт про весну"
+    )
 
 
 def test_llm_paraphraser_is_used_when_chosen_and_an_llm_is_given(settings):

@@ -1,0 +1,1 @@
+"""Benchmarks of the generation pipeline against a real worker (see bench/README.md)."""

@@ -1,0 +1,72 @@
+"""Tells a chat how its generation ended: the result message and the chat's final status.
+
+Registered with the generation app at start-up; runs inside the transaction that finishes
+the task (exactly once per task), so the message and the status commit with it.
+"""
+
+from typing import Any
+
+from contentum.chats.messages import next_seq, save_messages
+from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
+from contentum.generation.models import TaskStatus
+from contentum.generation.selectors import task_urls
+
+SUCCESS_HEADLINE = "✅ Генерация завершена!"
+
+
+def _success_text(task: Any, urls: dict[str, str]) -> str:
+    lines = [SUCCESS_HEADLINE, f"Изображение {task.width}×{task.height} готово."]
+    if task.attempts > 1:
+        lines.append(
+            f"Понадобилось попыток: {task.attempts} (проверка качества отсеяла неудачные)."
+        )
+    lines.append("Скачать:")
+    lines.append(urls["download_url"])
+    return "\n".join(lines)
+
+
+def _failure_text(task: Any, urls: dict[str, str]) -> str:
+    if task.status == TaskStatus.CANCELLED:
+        reason = "генерация отменена"
+    else:
+        reason = task.last_error or "неизвестная ошибка"
+    return (
+        f"❌ Не удалось сгенерировать изображение: {reason}.\n"
+        "Чтобы попробовать ещё раз, нажмите «Повторить» "
+        f"(или отправьте POST {urls['retry_url']})."
+    )
+
+
+class ChatGenerationListener:
+    def task_finished(self, task: Any) -> None:
+        if task.chat_id is None:
+            return
+        chat = Chat.objects.select_for_update().filter(pk=task.chat_id).first()
+        if chat is None:
+            return
+        urls = task_urls(task)
+        payload = {"generation_task_id": str(task.pk), "status": task.status, **urls}
+        if task.status == TaskStatus.SUCCESS:
+            status, kind, text = (
+                ChatStatus.COMPLETED,
+                MessageKind.GENERATION_SUCCEEDED,
+                _success_text(task, urls),
+            )
+        else:
+            status, kind = ChatStatus.FAILED, MessageKind.GENERATION_FAILED
+            text = _failure_text(task, urls)
+            payload["reason"] = task.last_error
+        message = Message(
+            chat=chat,
+            seq=next_seq(chat),
+            message_type=MessageType.SYSTEM,
+            kind=kind,
+            content=text,
+            payload=payload,
+        )
+        save_messages(chat, [message])
+        chat.status = status
+        chat.save(update_fields=["status", "message_count", "last_message", "updated_at"])
+
+
+listener = ChatGenerationListener()

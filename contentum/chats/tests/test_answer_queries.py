@@ -1,0 +1,57 @@
+"""The answer endpoint's database cost stays flat: it must not grow with the flow or the chat."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import client_for
+from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+
+ANSWER_QUERY_BUDGET = 6
+# The final answer also stores the parameters, the prompt history (reading the active
+# template revision) and the generation task, each with its audit row.
+FINAL_ANSWER_QUERY_BUDGET = 13
+
+
+def statements(queries):
+    """Queries that reach the database, without transaction bookkeeping."""
+    skip = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(skip)]
+
+
+def answer_queries(user, chat, content):
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/messages/", {"chat": str(chat.id), "content": content}, format="json"
+        )
+    assert response.status_code == 201, response.content
+    return statements(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("answered", [0, 1, 4, 7])
+def test_an_answer_costs_at_most_six_queries_wherever_it_is_in_the_flow(employee, answered):
+    chat = make_chat(employee, answers=answered)
+    content = list(DEFAULT_ANSWERS.values())[answered]
+
+    sql = answer_queries(employee, chat, content)
+
+    assert len(sql) <= ANSWER_QUERY_BUDGET, sql
+
+
+@pytest.mark.django_db
+def test_the_answer_cost_does_not_grow_with_the_users_history(employee):
+    for _ in range(3):
+        make_chat(employee, answers=9)
+    chat = make_chat(employee, answers=3)
+    assert (
+        len(answer_queries(employee, chat, DEFAULT_ANSWERS["visual_style"])) <= ANSWER_QUERY_BUDGET
+    )
+
+
+@pytest.mark.django_db
+def test_the_final_answer_has_a_fixed_budget(employee):
+    chat = make_chat(employee, answers=8)
+    sql = answer_queries(employee, chat, DEFAULT_ANSWERS["aspect_ratio"])
+    assert len(sql) <= FINAL_ANSWER_QUERY_BUDGET, sql

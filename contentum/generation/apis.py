@@ -1,0 +1,255 @@
+import uuid
+
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contentum.common.responses import success
+from contentum.common.schema import ErrorEnvelopeSerializer, envelope
+from contentum.generation import selectors, services, sharing
+from contentum.generation.filters import GenerationTaskFilter
+from contentum.generation.models import GenerationTask, TaskStatus
+from contentum.generation.serializers import (
+    GenerateInputSerializer,
+    GenerateResultSerializer,
+    GenerationTaskDetailSerializer,
+    GenerationTaskSerializer,
+    ShareResultSerializer,
+    generate_result,
+)
+from contentum.prompts import selectors as prompt_selectors
+from contentum.prompts import services as prompt_services
+
+UUID_PATH = "[0-9a-fA-F-]{32,36}"
+LINK_REFUSED = "Ссылка недействительна или срок её действия истёк."
+NO_IMAGE = {
+    TaskStatus.PENDING: "Изображение ещё не готово: генерация в очереди.",
+    TaskStatus.RUNNING: "Изображение ещё не готово: генерация идёт.",
+}
+SIGNATURE = OpenApiParameter(
+    "signature",
+    str,
+    description="Подпись из share/: открывает изображение без токена, пока не истечёт.",
+)
+
+
+def _image_schema(media_type: str, description: str) -> dict:
+    # The views allow anyone in (a signature is a permission of its own), so the schema
+    # generator would not list 401 and 403 by itself.
+    return {
+        (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description),
+        401: ErrorEnvelopeSerializer,
+        403: ErrorEnvelopeSerializer,
+    }
+
+
+def _serve(file: FieldFile, *, filename: str, attachment: bool, missing: str) -> FileResponse:
+    """The stored file streamed from Django storage (local disk or S3 alike)."""
+    if not file:
+        raise NotFound(missing)
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError as exc:
+        raise NotFound("Файл изображения не найден в хранилище.") from exc
+    content_type = "image/webp" if file.name.endswith(".webp") else "image/png"
+    response = FileResponse(
+        handle, as_attachment=attachment, filename=filename, content_type=content_type
+    )
+    # The bytes behind a URL never change; private: a shared cache must not keep them.
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class GenerateView(APIView):
+    @extend_schema(
+        request=GenerateInputSerializer,
+        # 404: a parameter set or template that is not the caller's (or does not exist).
+        responses={202: envelope(GenerateResultSerializer), 404: ErrorEnvelopeSerializer},
+        tags=["promptactions"],
+    )
+    def post(self, request: Request) -> Response:
+        """Assembles the prompt as `assemble/` does and queues its generation; answers at
+        once with the task id (the image comes later: see generation-tasks/{id}/)."""
+        data = GenerateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if values.get("prompt_parameters_id"):
+            parameters = prompt_selectors.parameters_get(
+                user=request.user, parameters_id=values["prompt_parameters_id"]
+            )
+        else:
+            parameters = prompt_services.prompt_parameters_build(
+                user=request.user, answers=values["parameters"]
+            )
+        template = None
+        if values.get("template_id"):
+            template = prompt_selectors.template_get(template_id=values["template_id"])
+        task = services.generation_task_generate(
+            user=request.user,
+            parameters=parameters,
+            template=template,
+            max_attempts=values["max_attempts"],
+            aspect_ratio=values.get("aspect_ratio"),
+            width=values.get("width"),
+            height=values.get("height"),
+            origin=selectors.request_origin(request),
+        )
+        return success("Генерация запущена", generate_result(task), status=status.HTTP_202_ACCEPTED)
+
+
+class GenerationTaskViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Generation tasks: employees see their own, admins everyone's."""
+
+    serializer_class = GenerationTaskSerializer
+    filterset_class = GenerationTaskFilter
+    search_fields = ["prompt", "owner__email"]
+    lookup_value_regex = UUID_PATH
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return GenerationTask.objects.none()
+        if self.action == "retrieve":
+            return selectors.task_detail_list(user=self.request.user)
+        return selectors.task_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return GenerationTaskDetailSerializer
+        return GenerationTaskSerializer
+
+    def _detail(self, task: GenerationTask) -> dict:
+        task = selectors.task_get(user=self.request.user, task_id=task.pk, detailed=True)
+        return GenerationTaskDetailSerializer(task).data
+
+    @extend_schema(request=None, responses={200: envelope(GenerationTaskDetailSerializer)})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Stops a task that is queued or running; 409 once it has finished."""
+        task = services.generation_task_cancel(actor=request.user, task=self.get_object())
+        return success("Генерация отменена", self._detail(task))
+
+    @extend_schema(request=None, responses={202: envelope(GenerationTaskDetailSerializer)})
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queues a new task copying a failed or cancelled one; 409 for any other."""
+        retry = services.generation_task_retry(
+            actor=request.user,
+            task=self.get_object(),
+            origin=selectors.request_origin(request),
+        )
+        return success(
+            "Генерация запущена повторно", self._detail(retry), status=status.HTTP_202_ACCEPTED
+        )
+
+    @extend_schema(request=None, responses={200: envelope(ShareResultSerializer)})
+    @action(detail=True, methods=["post"])
+    def share(self, request: Request, pk: str | None = None) -> Response:
+        """Signed links to the finished image that work without a token until `expires_at`."""
+        link = services.generation_task_share(
+            actor=request.user, task=self.get_object(), origin=selectors.request_origin(request)
+        )
+        data = {
+            "url": link.download_url,
+            "download_url": link.download_url,
+            "image_url": link.image_url,
+            "thumbnail_url": link.thumbnail_url,
+            "expires_at": link.expires_at,
+        }
+        return success("Ссылка создана", ShareResultSerializer(data).data)
+
+    # --- The image files: the owner, an admin, or a signed link ----------------------------
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # An image client may accept only image/*: answer it rather than refuse with 406.
+        return super().perform_content_negotiation(request, force=True)
+
+    def _file_task(self, request: Request, pk: str) -> GenerationTask:
+        try:
+            task_id = str(uuid.UUID(pk))
+        except ValueError as exc:
+            raise NotFound(selectors.TASK_NOT_FOUND) from exc
+        signature = request.query_params.get("signature")
+        if signature is not None:
+            try:
+                sharing.verify(signature, task_id=task_id)
+            except sharing.InvalidShareLink as exc:
+                raise PermissionDenied(LINK_REFUSED) from exc
+            return selectors.task_get_any(task_id=task_id)
+        if not request.user or not request.user.is_authenticated:
+            raise NotAuthenticated()
+        return selectors.task_get(user=request.user, task_id=task_id)
+
+    def _task_file(self, request: Request, pk: str, *, kind: str, attachment: bool):
+        task = self._file_task(request, pk)
+        missing = NO_IMAGE.get(task.status, "У этой задачи нет изображения.")
+        file = task.thumbnail if kind == "thumbnail" else task.image
+        extension = "webp" if kind == "thumbnail" else "png"
+        filename = f"contentum-{task.pk}{'-thumbnail' if kind == 'thumbnail' else ''}.{extension}"
+        return _serve(file, filename=filename, attachment=attachment, missing=missing)
+
+    @extend_schema(
+        responses=_image_schema("image/png", "PNG как вложение (Content-Disposition: attachment)."),
+        parameters=[SIGNATURE],
+    )
+    @action(detail=True, methods=["get"], permission_classes=[AllowAny])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The image as a file to save."""
+        return self._task_file(request, pk, kind="image", attachment=True)
+
+    @extend_schema(
+        responses=_image_schema("image/png", "PNG для показа (inline)."), parameters=[SIGNATURE]
+    )
+    @action(detail=True, methods=["get"], permission_classes=[AllowAny])
+    def image(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The image to show in a page."""
+        return self._task_file(request, pk, kind="image", attachment=False)
+
+    @extend_schema(
+        responses=_image_schema("image/webp", "Миниатюра WebP, около 256 px."),
+        parameters=[SIGNATURE],
+    )
+    @action(detail=True, methods=["get"], permission_classes=[AllowAny])
+    def thumbnail(self, request: Request, pk: str | None = None) -> FileResponse:
+        """A small WebP preview of the image."""
+        return self._task_file(request, pk, kind="thumbnail", attachment=False)
+
+    @extend_schema(
+        responses=_image_schema("image/png", "Изображение или миниатюра одной попытки."),
+        parameters=[
+            OpenApiParameter("number", int, OpenApiParameter.PATH),
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=["image", "thumbnail"]),
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attempts/(?P<number>[0-9]+)/(?P<kind>image|thumbnail)",
+        url_name="attempt-file",
+    )
+    def attempt_file(
+        self, request: Request, pk: str | None = None, number: str = "", kind: str = ""
+    ) -> FileResponse:
+        """One attempt's image (rejected ones too, to see what the checks refused)."""
+        task = self.get_object()
+        attempt = task.attempt_set.filter(number=int(number)).first()
+        if attempt is None:
+            raise NotFound("Такой попытки нет.")
+        file = attempt.thumbnail if kind == "thumbnail" else attempt.image
+        extension = "webp" if kind == "thumbnail" else "png"
+        return _serve(
+            file,
+            filename=f"contentum-{task.pk}-attempt-{attempt.number}.{extension}",
+            attachment=False,
+            missing="У этой попытки нет изображения.",
+        )

@@ -1,0 +1,129 @@
+"""What happens to a generation task, told to others: listeners and audit rows.
+
+Listeners are how other apps hear that a task finished without `generation` importing them
+(the chats app posts its "✅ Генерация завершена!" message from one). They register once,
+at start-up (an AppConfig.ready()), in every process: web and worker alike.
+
+    class ChatListener:
+        def task_finished(self, task: GenerationTask) -> None: ...
+
+    register_listener(ChatListener())
+
+`task_finished` runs inside the transaction that moves the task to SUCCESS, FAILED or
+CANCELLED, with the task row locked, exactly once per task: the move happens only from an
+unfinished state under that lock, so a redelivered message or a second worker finds the
+task finished and calls nobody. Each listener runs in its own savepoint: one that raises
+is logged and rolled back alone, and the task still finishes (an image must not be lost
+to a bug in a chat message).
+"""
+
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.db import transaction
+
+from contentum.audit.models import AuditLog
+from contentum.audit.services import audit_record
+
+if TYPE_CHECKING:
+    from contentum.generation.models import GenerationTask
+
+logger = logging.getLogger(__name__)
+
+QUEUED = "generation.queued"
+SUCCEEDED = "generation.succeeded"
+FAILED = "generation.failed"
+CANCELLED = "generation.cancelled"
+RETRIED = "generation.retried"
+SHARED = "generation.shared"
+RECOVERED = "generation.recovered"
+
+
+class TaskListener(Protocol):
+    def task_finished(self, task: "GenerationTask") -> None: ...
+
+
+_listeners: list[TaskListener] = []
+
+
+def register_listener(listener: TaskListener) -> None:
+    """Adds `listener`; registering the same object again changes nothing."""
+    if not callable(getattr(listener, "task_finished", None)):
+        raise TypeError("A generation listener needs a task_finished(task) method.")
+    if not any(existing is listener for existing in _listeners):
+        _listeners.append(listener)
+
+
+def unregister_listener(listener: TaskListener) -> None:
+    _listeners[:] = [existing for existing in _listeners if existing is not listener]
+
+
+def notify_finished(task: "GenerationTask") -> None:
+    """Calls every listener; the caller holds the transaction that finished `task`."""
+    for listener in list(_listeners):
+        try:
+            with transaction.atomic():
+                listener.task_finished(task)
+        except Exception:
+            logger.exception(
+                "Generation listener %s failed for task %s", type(listener).__name__, task.pk
+            )
+
+
+def _summary(task: "GenerationTask") -> dict[str, Any]:
+    return {
+        "owner": str(task.owner_id),
+        "chat": str(task.chat_id) if task.chat_id else None,
+        "size": f"{task.width}x{task.height}",
+        "attempts": task.attempts,
+        "max_attempts": task.max_attempts,
+        "provider": task.provider,
+    }
+
+
+def task_queued(*, actor: Any, task: "GenerationTask") -> AuditLog:
+    return audit_record(
+        action=QUEUED,
+        actor=actor,
+        target=task,
+        details={
+            **_summary(task),
+            "prompt_history": str(task.prompt_history_id) if task.prompt_history_id else None,
+            "retried_from": str(task.retried_from_id) if task.retried_from_id else None,
+        },
+    )
+
+
+def task_succeeded(*, task: "GenerationTask") -> AuditLog:
+    return audit_record(action=SUCCEEDED, target=task, details=_summary(task))
+
+
+def task_failed(*, task: "GenerationTask") -> AuditLog:
+    return audit_record(
+        action=FAILED, target=task, details={**_summary(task), "reason": task.last_error}
+    )
+
+
+def task_cancelled(*, actor: Any, task: "GenerationTask") -> AuditLog:
+    return audit_record(action=CANCELLED, actor=actor, target=task, details=_summary(task))
+
+
+def task_retried(*, actor: Any, task: "GenerationTask", retry: "GenerationTask") -> AuditLog:
+    return audit_record(
+        action=RETRIED,
+        actor=actor,
+        target=task,
+        details={**_summary(task), "retry": str(retry.pk)},
+    )
+
+
+def task_shared(*, actor: Any, task: "GenerationTask", expires_at: str) -> AuditLog:
+    return audit_record(action=SHARED, actor=actor, target=task, details={"expires_at": expires_at})
+
+
+def task_recovered(*, task: "GenerationTask", step: str) -> AuditLog:
+    return audit_record(
+        action=RECOVERED,
+        target=task,
+        details={**_summary(task), "step": step, "recoveries": task.recoveries},
+    )

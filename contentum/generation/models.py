@@ -1,0 +1,214 @@
+"""Generation tasks and their attempts. Image bytes live in Django storage, never in rows.
+
+A task is what a user asked for (a prompt at a size, up to N attempts); an attempt is one
+job at the provider with the prompt it used, the image it gave and the quality report.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from contentum.generation.text import MAX_PROMPT_CHARS
+
+MIN_ATTEMPTS = 1
+MAX_ATTEMPTS = 10
+DEFAULT_MAX_ATTEMPTS = 3
+
+
+class TaskStatus(models.TextChoices):
+    PENDING = "PENDING", "В очереди"
+    RUNNING = "RUNNING", "Выполняется"
+    SUCCESS = "SUCCESS", "Готово"
+    FAILED = "FAILED", "Не удалась"
+    CANCELLED = "CANCELLED", "Отменена"
+
+
+FINISHED_STATUSES = (TaskStatus.SUCCESS, TaskStatus.FAILED, TaskStatus.CANCELLED)
+ACTIVE_STATUSES = (TaskStatus.PENDING, TaskStatus.RUNNING)
+
+
+class AttemptStatus(models.TextChoices):
+    PENDING = "PENDING", "Отправляется"  # created; the provider has not accepted the job yet
+    RUNNING = "RUNNING", "У провайдера"
+    SUCCESS = "SUCCESS", "Принята"
+    REJECTED = "REJECTED", "Не прошла проверки"  # an image (or a censored job) that failed
+    FAILED = "FAILED", "Ошибка"  # no usable image: provider error, not an image, too big
+    CANCELLED = "CANCELLED", "Отменена"
+
+
+FINISHED_ATTEMPT_STATUSES = (
+    AttemptStatus.SUCCESS,
+    AttemptStatus.REJECTED,
+    AttemptStatus.FAILED,
+    AttemptStatus.CANCELLED,
+)
+
+
+def image_path(instance: "GenerationTask | GenerationAttempt", filename: str) -> str:
+    """`generation/2026/05/17/<task id>/<file>`: a task's files sit together, by day."""
+    task = instance if isinstance(instance, GenerationTask) else instance.task
+    return f"generation/{task.created_at:%Y/%m/%d}/{task.pk}/{filename}"
+
+
+def _at_most(field: str, limit: int, name: str) -> models.CheckConstraint:
+    # SQLite ignores VARCHAR lengths; the database still refuses a longer prompt.
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
+
+
+class GenerationTask(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="generation_tasks",
+        verbose_name="владелец",
+    )
+    chat = models.ForeignKey(
+        "chats.Chat",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="generation_tasks",
+        verbose_name="чат",
+    )
+    prompt_history = models.ForeignKey(
+        "prompts.PromptHistory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="generation_tasks",
+        verbose_name="собранный промпт",
+    )
+    retried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        verbose_name="повтор задачи",
+    )
+    prompt = models.CharField("промпт", max_length=MAX_PROMPT_CHARS)
+    negative_prompt = models.CharField("негативный промпт", max_length=MAX_PROMPT_CHARS, blank=True)
+    provider = models.CharField("провайдер", max_length=32)
+    width = models.PositiveSmallIntegerField("ширина")
+    height = models.PositiveSmallIntegerField("высота")
+    status = models.CharField(
+        "статус", max_length=16, choices=TaskStatus.choices, default=TaskStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("попыток сделано", default=0)
+    max_attempts = models.PositiveSmallIntegerField(
+        "попыток не больше", default=DEFAULT_MAX_ATTEMPTS
+    )
+    last_error = models.TextField("последняя ошибка", blank=True)
+    image = models.FileField("изображение", upload_to=image_path, max_length=255, blank=True)
+    thumbnail = models.FileField("миниатюра", upload_to=image_path, max_length=255, blank=True)
+    # Scheme and host links are built from: PUBLIC_BASE_URL or the queuing request's.
+    origin = models.CharField("адрес сервиса", max_length=200, blank=True)
+
+    # Pipeline bookkeeping (see steps.py): the token of the one message the task waits
+    # for, the time by which that message must have run, and how often the sweeper resumed it.
+    step_token = models.PositiveIntegerField("номер шага", default=0)
+    deadline_at = models.DateTimeField("ждём шаг до", null=True, blank=True)
+    recoveries = models.PositiveSmallIntegerField("восстановлений", default=0)
+
+    created_at = models.DateTimeField("создана", auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField("начата", null=True, blank=True)
+    finished_at = models.DateTimeField("завершена", null=True, blank=True)
+    updated_at = models.DateTimeField("изменена", auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "задача генерации"
+        verbose_name_plural = "задачи генерации"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_attempts__gte=MIN_ATTEMPTS, max_attempts__lte=MAX_ATTEMPTS),
+                name="generation_task_max_attempts_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempts__lte=F("max_attempts")),
+                name="generation_task_attempts_within_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(width__gt=0, height__gt=0), name="generation_task_size_positive"
+            ),
+            _at_most("prompt", MAX_PROMPT_CHARS, "generation_task_prompt_max_length"),
+            _at_most("negative_prompt", MAX_PROMPT_CHARS, "generation_task_negative_max_length"),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="generation_owner_list_idx"),
+            models.Index(fields=["status", "deadline_at"], name="generation_sweep_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.finished_at is None:
+            return None
+        return self.finished_at - (self.started_at or self.created_at)
+
+
+class GenerationAttempt(models.Model):
+    task = models.ForeignKey(
+        GenerationTask,
+        on_delete=models.CASCADE,
+        related_name="attempt_set",
+        verbose_name="задача",
+    )
+    number = models.PositiveSmallIntegerField("номер")
+    prompt = models.CharField("промпт попытки", max_length=MAX_PROMPT_CHARS)
+    provider_job_id = models.CharField("задание у провайдера", max_length=100, blank=True)
+    status = models.CharField(
+        "статус", max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.PENDING
+    )
+    image = models.FileField("изображение", upload_to=image_path, max_length=255, blank=True)
+    thumbnail = models.FileField("миниатюра", upload_to=image_path, max_length=255, blank=True)
+    quality_report = models.JSONField("проверки качества", null=True, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    # Retryable provider errors met by this attempt so far (queue full, 429, 5xx, timeouts).
+    provider_retries = models.PositiveSmallIntegerField("повторов запроса", default=0)
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    submitted_at = models.DateTimeField("принята провайдером", null=True, blank=True)
+    finished_at = models.DateTimeField("завершена", null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "number"]
+        verbose_name = "попытка генерации"
+        verbose_name_plural = "попытки генерации"
+        constraints = [
+            models.UniqueConstraint(fields=["task", "number"], name="generation_attempt_unique"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="generation_attempt_number_positive"
+            ),
+            _at_most("prompt", MAX_PROMPT_CHARS, "generation_attempt_prompt_max_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} #{self.number} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_ATTEMPT_STATUSES
+
+    @property
+    def failed_checks(self) -> list[str]:
+        """Names of the checks this attempt failed: what the next prompt must fix."""
+        report = self.quality_report or {}
+        return [c["name"] for c in report.get("checks", []) if not c.get("passed")]
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.finished_at is None:
+            return None
+        return self.finished_at - (self.submitted_at or self.created_at)

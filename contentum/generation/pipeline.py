@@ -1,0 +1,190 @@
+"""The generation pipeline: a task moves through short Celery steps, never sleeping.
+
+    submit ─▶ poll ─(pending: re-scheduled with a countdown)─▶ poll … ─(done)─▶ checks
+      ▲                                                                          │
+      └──── paraphrase + next attempt (up to max_attempts) ◀──── failed checks ──┘
+                                                        passed ──▶ SUCCESS
+
+The rules that make each step safe to deliver twice are in steps.py; how an attempt ends
+(stored, rejected, failed, backed off) is in outcomes.py.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from contentum.generation import outcomes, steps
+from contentum.generation.images import InvalidImage, prepare_image
+from contentum.generation.models import AttemptStatus, GenerationAttempt, GenerationTask, TaskStatus
+from contentum.generation.paraphrase import Paraphraser, get_paraphraser
+from contentum.generation.providers.base import (
+    ImageProvider,
+    ImageRequest,
+    ProviderError,
+    get_image_provider,
+)
+from contentum.generation.quality import QualityReport, check_censored, run_quality_checks
+from contentum.generation.steps import POLL, SUBMIT
+from contentum.prompts import llm
+
+logger = logging.getLogger(__name__)
+
+MIN_POLL_SECONDS = 0.05
+
+__all__ = ["POLL", "SUBMIT", "run_poll", "run_submit"]
+
+
+def _provider(task: GenerationTask) -> ImageProvider:
+    try:
+        return get_image_provider(task.provider)
+    except ImproperlyConfigured as exc:
+        raise ProviderError(f"Провайдер изображений не настроен: {exc}", retryable=False) from exc
+
+
+def _request(task: GenerationTask, attempt: GenerationAttempt) -> ImageRequest:
+    return ImageRequest(
+        prompt=attempt.prompt,
+        width=task.width,
+        height=task.height,
+        attempt=attempt.number,
+        negative_prompt=task.negative_prompt,
+    )
+
+
+def paraphraser() -> Paraphraser:
+    """GigaChat when it is configured (falling back to the rules on any failure), else rules."""
+    return get_paraphraser(llm_complete=llm.llm_complete if llm.llm_configured() else None)
+
+
+def _new_attempt(task: GenerationTask, number: int, prompt: str) -> GenerationAttempt:
+    attempt = GenerationAttempt.objects.create(task=task, number=number, prompt=prompt)
+    task.attempts = number
+    return attempt
+
+
+def run_submit(task_id: str, token: int) -> None:
+    """Starts the task's next attempt at the provider (creating the attempt if needed)."""
+    next_number, failed_checks = 0, []
+    with transaction.atomic():
+        task = steps.lock(task_id, token)
+        if task is None:
+            return
+        if task.status == TaskStatus.PENDING:
+            task.status, task.started_at = TaskStatus.RUNNING, timezone.now()
+        attempt = steps.current_attempt(task)
+        if attempt is not None and attempt.provider_job_id and not attempt.is_finished:
+            steps.schedule(task, POLL)  # the job exists already: only polling is left
+            task.save()
+            return
+        if attempt is None:
+            attempt = _new_attempt(task, 1, task.prompt)
+        elif attempt.is_finished:
+            if task.attempts >= task.max_attempts:
+                steps.finish(
+                    task, TaskStatus.FAILED, reason=task.last_error or "Попытки закончились."
+                )
+                return
+            next_number, failed_checks = task.attempts + 1, attempt.failed_checks
+        task.save()
+
+    if next_number:
+        # The paraphrase may wait on the LLM: outside any transaction.
+        prompt = paraphraser().paraphrase(task.prompt, failed_checks, next_number)
+        with transaction.atomic():
+            task = steps.lock(task_id, token)
+            if task is None or task.attempts + 1 != next_number:
+                return  # a duplicate of this message created the attempt and carries on
+            attempt = _new_attempt(task, next_number, prompt)
+            task.save(update_fields=["attempts", "updated_at"])
+    _submit(task, attempt, token)
+
+
+def _submit(task: GenerationTask, attempt: GenerationAttempt, token: int) -> None:
+    task_id, number = str(task.pk), attempt.number
+    try:
+        job = _provider(task).submit(_request(task, attempt))
+    except ProviderError as exc:
+        outcomes.provider_trouble(task_id, token, number, exc, step=SUBMIT)
+        return
+    with transaction.atomic():
+        task = steps.lock(task_id, token)
+        if task is None:
+            logger.warning(
+                "Job %s of task %s submitted after it moved on: unused", job.job_id, task_id
+            )
+            return
+        GenerationAttempt.objects.filter(task=task, number=number).update(
+            provider_job_id=job.job_id[:100],
+            status=AttemptStatus.RUNNING,
+            submitted_at=timezone.now(),
+        )
+        # A job that is ready at once (the simulation without latency) is polled right here,
+        # sparing a round trip through the broker; anything else waits its countdown.
+        inline = job.poll_after_seconds <= 0
+        next_token = steps.schedule(task, POLL, job.poll_after_seconds, send=not inline)
+        task.save()
+    if inline:
+        run_poll(task_id, next_token)
+
+
+def _in_flight(task_id: str, token: int) -> GenerationAttempt | None:
+    """The attempt whose job is at the provider, with its task, if `token` is current.
+    One query: polls are the pipeline's most frequent message."""
+    return (
+        GenerationAttempt.objects.select_related("task")
+        .filter(
+            task_id=task_id,
+            task__step_token=token,
+            task__status=TaskStatus.RUNNING,
+            number=F("task__attempts"),
+            status=AttemptStatus.RUNNING,
+        )
+        .exclude(provider_job_id="")
+        .first()
+    )
+
+
+def run_poll(task_id: str, token: int) -> None:
+    """Asks the provider about the current attempt's job once, then re-schedules or checks."""
+    attempt = _in_flight(task_id, token)
+    if attempt is None:
+        logger.info("Stale poll for generation task %s (token %s); dropped", task_id, token)
+        return
+    task, number = attempt.task, attempt.number
+    timeout = settings.GENERATION_JOB_TIMEOUT_SECONDS
+    if attempt.submitted_at and timezone.now() - attempt.submitted_at > timedelta(seconds=timeout):
+        error = f"Провайдер не вернул изображение за {timeout} с."
+        outcomes.attempt_failed(task_id, token, number, error=error, retry=True)
+        return
+    try:
+        result = _provider(task).poll(attempt.provider_job_id, _request(task, attempt))
+    except ProviderError as exc:
+        outcomes.provider_trouble(task_id, token, number, exc, step=POLL)
+        return
+
+    if result.state == "pending":
+        steps.reschedule(task, token, POLL, max(result.poll_after_seconds, MIN_POLL_SECONDS))
+        return
+    if result.state == "failed":
+        if result.censored:  # no image to check, but a reworded prompt may pass the filter
+            report = QualityReport((check_censored(True),))
+            outcomes.attempt_checked(task_id, token, number, report=report, prepared=None)
+        else:
+            outcomes.attempt_failed(
+                task_id, token, number, error=result.error, retry=result.retryable
+            )
+        return
+    try:
+        prepared = prepare_image(result.image_bytes or b"")
+    except InvalidImage as exc:
+        outcomes.attempt_failed(task_id, token, number, error=exc.reason, retry=True)
+        return
+    report = run_quality_checks(
+        image=prepared.image, width=task.width, height=task.height, censored=result.censored
+    )
+    outcomes.attempt_checked(task_id, token, number, report=report, prepared=prepared)

@@ -1,0 +1,120 @@
+"""Reading generation tasks: who may see which, with the joins decided here once, and the
+absolute links to a task's image."""
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from rest_framework import status
+
+from contentum.common.exceptions import ApplicationError
+from contentum.generation import sharing
+from contentum.generation.models import GenerationAttempt, GenerationTask
+
+TASK_NOT_FOUND = "Задача генерации не найдена."
+API_PREFIX = "/api/generation-tasks"
+
+
+class TaskNotFound(ApplicationError):
+    status_code = status.HTTP_404_NOT_FOUND
+
+    def __init__(self) -> None:
+        super().__init__(TASK_NOT_FOUND)
+
+
+def task_list(*, user: Any) -> QuerySet[GenerationTask]:
+    """Employees see their own tasks, admins everyone's. One query per page: the list shows
+    nothing that needs another row than the owner's."""
+    tasks = GenerationTask.objects.select_related("owner")
+    return tasks if user.is_admin else tasks.filter(owner=user)
+
+
+def task_detail_list(*, user: Any) -> QuerySet[GenerationTask]:
+    """As `task_list`, with the attempts (oldest first) fetched in one more query."""
+    attempts = GenerationAttempt.objects.order_by("number")
+    return task_list(user=user).prefetch_related(Prefetch("attempt_set", queryset=attempts))
+
+
+def task_get(*, user: Any, task_id: Any, detailed: bool = False) -> GenerationTask:
+    """A task `user` may see; another user's task is "not found", as a missing one."""
+    tasks = task_detail_list(user=user) if detailed else task_list(user=user)
+    try:
+        return tasks.get(pk=task_id)
+    except (GenerationTask.DoesNotExist, ValidationError, ValueError) as exc:
+        raise TaskNotFound() from exc
+
+
+def task_get_any(*, task_id: Any) -> GenerationTask:
+    """Any task by id: for signed links, which carry their own permission."""
+    try:
+        return GenerationTask.objects.get(pk=task_id)
+    except (GenerationTask.DoesNotExist, ValidationError, ValueError) as exc:
+        raise TaskNotFound() from exc
+
+
+def clean_origin(origin: str) -> str:
+    """`scheme://host[:port]` of `origin`, or "" when it is not an http(s) address."""
+    parts = urlsplit((origin or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def request_origin(request: HttpRequest) -> str:
+    """The base for links a request's answer (and later its chat) will carry.
+
+    PUBLIC_BASE_URL wins: behind a proxy the request's own host may be an internal one.
+    `get_host()` is checked against ALLOWED_HOSTS, so a forged Host header cannot plant a
+    foreign address in a link."""
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL
+    return clean_origin(request.build_absolute_uri("/"))
+
+
+def task_base_url(task: GenerationTask) -> str:
+    """The task's origin, else PUBLIC_BASE_URL, else "" (links stay relative)."""
+    return (task.origin or settings.PUBLIC_BASE_URL or "").rstrip("/")
+
+
+def task_urls(task: GenerationTask) -> dict[str, str]:
+    """Absolute links of a task, built without a request (workers and listeners have none).
+
+    `download_url` (attachment), `image_url` (inline), `thumbnail_url` (WebP, ≈256 px),
+    `detail_url` and `retry_url` (POST). The image links answer 404 until the task has an
+    image; they need the owner's or an admin's token, or a signature from `share/`."""
+    base = f"{task_base_url(task)}{API_PREFIX}/{task.pk}"
+    return {
+        "download_url": f"{base}/download/",
+        "image_url": f"{base}/image/",
+        "thumbnail_url": f"{base}/thumbnail/",
+        "detail_url": f"{base}/",
+        "retry_url": f"{base}/retry/",
+    }
+
+
+def task_signed_urls(task: GenerationTask, *, ttl_seconds: int | None = None) -> dict[str, str]:
+    """`download_url`, `image_url` and `thumbnail_url` that work without a token until
+    `expires_at` (ISO 8601): for links the system hands out itself, e.g. a chat payload a
+    browser shows in an <img> (which cannot send an Authorization header). Not audited as
+    a share: no person shared anything."""
+    ttl = settings.GENERATION_SHARE_TTL_SECONDS if ttl_seconds is None else ttl_seconds
+    token = sharing.sign(task.pk, ttl_seconds=ttl)
+    urls = task_urls(task)
+    query = f"?signature={token.signature}"
+    return {
+        "download_url": urls["download_url"] + query,
+        "image_url": urls["image_url"] + query,
+        "thumbnail_url": urls["thumbnail_url"] + query,
+        "expires_at": token.expires_at.isoformat(),
+    }
+
+
+def attempt_urls(task: GenerationTask, attempt: GenerationAttempt) -> dict[str, str | None]:
+    base = f"{task_base_url(task)}{API_PREFIX}/{task.pk}/attempts/{attempt.number}"
+    return {
+        "image_url": f"{base}/image/" if attempt.image else None,
+        "thumbnail_url": f"{base}/thumbnail/" if attempt.thumbnail else None,
+    }

@@ -1,0 +1,233 @@
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contentum.common.serializers import StrictCharField
+from contentum.generation import selectors
+from contentum.generation.models import (
+    DEFAULT_MAX_ATTEMPTS,
+    MAX_ATTEMPTS,
+    MIN_ATTEMPTS,
+    AttemptStatus,
+    GenerationAttempt,
+    GenerationTask,
+    TaskStatus,
+)
+from contentum.prompts.serializers import AssembleInputSerializer
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """Only a JSON integer: "3", 3.0 and true are refused rather than converted."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not isinstance(data, int) or isinstance(data, bool):
+            raise serializers.ValidationError("Ожидается целое число.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class StatusField(serializers.ChoiceField):
+    """A read-only status documented as its own named enum (`component`)."""
+
+    def __init__(self, *, component: str, **kwargs: Any) -> None:
+        self.component = component
+        super().__init__(read_only=True, **kwargs)
+
+
+class StatusFieldExtension(OpenApiSerializerFieldExtension):
+    """Chats, tasks and attempts each have a `status` with other choices; drf-spectacular
+    would name them by the field and warn about the collision. Each gets its own name."""
+
+    target_class = StatusField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        component = ResolvedComponent(
+            name=field.component,
+            type=ResolvedComponent.SCHEMA,
+            object=f"generation-status-{field.component}",
+            schema={
+                "type": "string",
+                "enum": list(field.choices),
+                "description": "\n".join(f"* `{k}` - {v}" for k, v in field.choices.items()),
+            },
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+ATTEMPTS_RANGE = f"Число попыток должно быть от {MIN_ATTEMPTS} до {MAX_ATTEMPTS}."
+
+
+class GenerateInputSerializer(AssembleInputSerializer):
+    """What `assemble` takes, plus how many attempts and what size.
+
+    The size is `width` + `height`, or `aspect_ratio` ("1:1", "9:16", "16:9", "4:5",
+    "2:3"), or else the aspect ratio answered in the questionnaire (1:1 without one)."""
+
+    max_attempts = StrictIntegerField(
+        required=False,
+        default=DEFAULT_MAX_ATTEMPTS,
+        min_value=MIN_ATTEMPTS,
+        max_value=MAX_ATTEMPTS,
+        error_messages={"min_value": ATTEMPTS_RANGE, "max_value": ATTEMPTS_RANGE},
+    )
+    aspect_ratio = StrictCharField(required=False, allow_null=True, max_length=16)
+    width = StrictIntegerField(required=False, allow_null=True)
+    height = StrictIntegerField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        sized = attrs.get("width") is not None or attrs.get("height") is not None
+        if attrs.get("aspect_ratio") and sized:
+            raise serializers.ValidationError(
+                "Укажите либо aspect_ratio, либо width и height, но не всё сразу."
+            )
+        return attrs
+
+
+class GenerateResultSerializer(serializers.Serializer):
+    task_id = serializers.UUIDField()
+    status = serializers.CharField()
+    history_id = serializers.UUIDField()
+    assembled_prompt = serializers.CharField()
+    negative_prompt = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    max_attempts = serializers.IntegerField()
+    detail_url = serializers.CharField()
+
+
+def generate_result(task: GenerationTask) -> dict[str, Any]:
+    return {
+        "task_id": str(task.pk),
+        "status": task.status,
+        "history_id": str(task.prompt_history_id),
+        "assembled_prompt": task.prompt,
+        "negative_prompt": task.negative_prompt,
+        "width": task.width,
+        "height": task.height,
+        "max_attempts": task.max_attempts,
+        "detail_url": selectors.task_urls(task)["detail_url"],
+    }
+
+
+class GenerationAttemptSerializer(serializers.ModelSerializer):
+    status = StatusField(component="GenerationAttemptStatusEnum", choices=AttemptStatus.choices)
+    passed = serializers.SerializerMethodField()
+    failed_checks = serializers.ListField(child=serializers.CharField(), read_only=True)
+    image_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GenerationAttempt
+        fields = [
+            "number",
+            "status",
+            "prompt",
+            "provider_job_id",
+            "error",
+            "provider_retries",
+            "passed",
+            "failed_checks",
+            "quality_report",
+            "image_url",
+            "thumbnail_url",
+            "created_at",
+            "submitted_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_passed(self, attempt: GenerationAttempt) -> bool | None:
+        """Whether the quality checks passed; null before they ran (or without an image)."""
+        report = attempt.quality_report
+        return bool(report.get("passed")) if isinstance(report, dict) else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_image_url(self, attempt: GenerationAttempt) -> str | None:
+        return selectors.attempt_urls(attempt.task, attempt)["image_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_thumbnail_url(self, attempt: GenerationAttempt) -> str | None:
+        return selectors.attempt_urls(attempt.task, attempt)["thumbnail_url"]
+
+
+class GenerationTaskSerializer(serializers.ModelSerializer):
+    """A task as lists show it. Image links are null until there is an image."""
+
+    user = serializers.UUIDField(source="owner_id", read_only=True)
+    status = StatusField(component="GenerationTaskStatusEnum", choices=TaskStatus.choices)
+    user_email = serializers.EmailField(source="owner.email", read_only=True)
+    chat = serializers.UUIDField(source="chat_id", read_only=True, allow_null=True)
+    prompt_history = serializers.UUIDField(
+        source="prompt_history_id", read_only=True, allow_null=True
+    )
+    retried_from = serializers.UUIDField(source="retried_from_id", read_only=True, allow_null=True)
+    prompt_text = serializers.CharField(source="prompt", read_only=True)
+    image_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GenerationTask
+        fields = [
+            "id",
+            "user",
+            "user_email",
+            "chat",
+            "prompt_history",
+            "retried_from",
+            "prompt_text",
+            "negative_prompt",
+            "provider",
+            "width",
+            "height",
+            "status",
+            "attempts",
+            "max_attempts",
+            "last_error",
+            "image_url",
+            "thumbnail_url",
+            "download_url",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def _url(self, task: GenerationTask, name: str) -> str | None:
+        return selectors.task_urls(task)[name] if task.image else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_image_url(self, task: GenerationTask) -> str | None:
+        return self._url(task, "image_url")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_thumbnail_url(self, task: GenerationTask) -> str | None:
+        return self._url(task, "thumbnail_url")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, task: GenerationTask) -> str | None:
+        return self._url(task, "download_url")
+
+
+class GenerationTaskDetailSerializer(GenerationTaskSerializer):
+    """A task with every attempt: its prompt, image links and quality report."""
+
+    attempt_details = GenerationAttemptSerializer(source="attempt_set", many=True, read_only=True)
+
+    class Meta(GenerationTaskSerializer.Meta):
+        fields = [*GenerationTaskSerializer.Meta.fields, "recoveries", "attempt_details"]
+        read_only_fields = fields
+
+
+class ShareResultSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="Ссылка на скачивание (то же, что download_url).")
+    download_url = serializers.CharField()
+    image_url = serializers.CharField()
+    thumbnail_url = serializers.CharField()
+    expires_at = serializers.DateTimeField()

@@ -1,0 +1,312 @@
+"""Generation rules: queuing a task, cancelling, retrying, sharing, and the sweeper.
+
+The chats app queues a task at a chat's completion, inside its own transaction:
+
+    task = generation_task_create(
+        user=chat.user, prompt=history.assembled_prompt,
+        negative_prompt=history.negative_prompt, width=size.width, height=size.height,
+        chat=chat, prompt_history=history, origin=selectors.request_origin(request),
+    )
+
+and hears the outcome through a listener (see events.py). The worker starts only once
+that transaction commits.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from contentum.common.exceptions import ApplicationError, ConflictError
+from contentum.generation import events, selectors, steps
+from contentum.generation.models import (
+    ACTIVE_STATUSES,
+    MAX_ATTEMPTS,
+    MIN_ATTEMPTS,
+    AttemptStatus,
+    GenerationTask,
+    TaskStatus,
+)
+from contentum.generation.sizes import ImageSize, size_for_ratio, validate_size
+from contentum.generation.text import MAX_PROMPT_CHARS
+from contentum.prompts.services import prompt_assemble
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ASPECT_RATIO = "1:1"
+
+
+def _invalid(field_name: str, message: str) -> ApplicationError:
+    return ApplicationError(message, errors={field_name: [message]})
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def validate_max_attempts(max_attempts: Any) -> int:
+    if not _is_int(max_attempts) or not MIN_ATTEMPTS <= max_attempts <= MAX_ATTEMPTS:
+        raise _invalid(
+            "max_attempts",
+            f"Число попыток должно быть целым от {MIN_ATTEMPTS} до {MAX_ATTEMPTS}.",
+        )
+    return max_attempts
+
+
+def _validate_prompt(prompt: Any, negative_prompt: Any) -> tuple[str, str]:
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise _invalid("prompt", "Промпт не может быть пустым.")
+    if not isinstance(negative_prompt, str):
+        raise _invalid("negative_prompt", "Негативный промпт должен быть строкой.")
+    for name, text in (("prompt", prompt), ("negative_prompt", negative_prompt)):
+        if len(text.strip()) > MAX_PROMPT_CHARS:
+            raise _invalid(
+                name,
+                f"Промпт длиннее {MAX_PROMPT_CHARS} символов ({len(text.strip())}): "
+                "провайдер его не примет.",
+            )
+    return prompt.strip(), negative_prompt.strip()
+
+
+def _validate_size(width: Any, height: Any) -> ImageSize:
+    if not (_is_int(width) and _is_int(height)):
+        raise _invalid("size", "Ширина и высота должны быть целыми числами.")
+    return validate_size(width=width, height=height)
+
+
+def generation_task_create(
+    *,
+    user: Any,
+    prompt: str,
+    negative_prompt: str = "",
+    width: int,
+    height: int,
+    max_attempts: int = 3,
+    chat: Any = None,
+    prompt_history: Any = None,
+    origin: str = "",
+) -> GenerationTask:
+    """Validates, stores a PENDING task, audits `generation.queued` and sends the first step
+    once the caller's transaction commits. Bad input is a 400 ApplicationError naming the
+    field (`prompt`, `negative_prompt`, `size`, `max_attempts`)."""
+    return _task_create(
+        actor=user,
+        owner=user,
+        prompt=prompt,
+        negative_prompt=negative_prompt,
+        width=width,
+        height=height,
+        max_attempts=max_attempts,
+        chat=chat,
+        prompt_history=prompt_history,
+        origin=origin,
+    )
+
+
+def _task_create(
+    *, actor: Any, owner: Any, retried_from: Any = None, **fields: Any
+) -> GenerationTask:
+    prompt, negative = _validate_prompt(fields["prompt"], fields["negative_prompt"])
+    size = _validate_size(fields["width"], fields["height"])
+    max_attempts = validate_max_attempts(fields["max_attempts"])
+    grace = timedelta(seconds=settings.GENERATION_STUCK_AFTER_SECONDS)
+    with transaction.atomic():
+        task = GenerationTask.objects.create(
+            owner=owner,
+            chat=fields["chat"],
+            prompt_history=fields["prompt_history"],
+            retried_from=retried_from,
+            prompt=prompt,
+            negative_prompt=negative,
+            provider=settings.IMAGE_PROVIDER,
+            width=size.width,
+            height=size.height,
+            max_attempts=max_attempts,
+            origin=selectors.clean_origin(fields["origin"]),
+            deadline_at=timezone.now() + grace,
+        )
+        events.task_queued(actor=actor, task=task)
+        steps.enqueue(task, steps.SUBMIT)
+    return task
+
+
+def requested_size(
+    *, aspect_ratio: str | None, width: int | None, height: int | None, parameters: Any
+) -> ImageSize:
+    """An explicit size, else an explicit ratio, else the ratio the user answered in the
+    questionnaire, else 1:1."""
+    if width is not None or height is not None:
+        if width is None or height is None:
+            raise _invalid("size", "Укажите и ширину, и высоту.")
+        return _validate_size(width, height)
+    ratio = aspect_ratio or getattr(parameters, "aspect_ratio", "") or DEFAULT_ASPECT_RATIO
+    return size_for_ratio(ratio)
+
+
+def generation_task_generate(
+    *,
+    user: Any,
+    parameters: Any,
+    template: Any = None,
+    max_attempts: int = 3,
+    aspect_ratio: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    origin: str = "",
+) -> GenerationTask:
+    """Assembles the prompt (a history row) and queues its generation, all or nothing:
+    a refused size or attempt count stores neither."""
+    size = requested_size(
+        aspect_ratio=aspect_ratio, width=width, height=height, parameters=parameters
+    )
+    validate_max_attempts(max_attempts)
+    with transaction.atomic():
+        history = prompt_assemble(user=user, parameters=parameters, template=template)
+        return generation_task_create(
+            user=user,
+            prompt=history.assembled_prompt,
+            negative_prompt=history.negative_prompt,
+            width=size.width,
+            height=size.height,
+            max_attempts=max_attempts,
+            prompt_history=history,
+            origin=origin,
+        )
+
+
+def _lock(task: GenerationTask) -> GenerationTask:
+    return GenerationTask.objects.select_for_update().get(pk=task.pk)
+
+
+def generation_task_cancel(*, actor: Any, task: GenerationTask) -> GenerationTask:
+    """Stops a PENDING or RUNNING task; its in-flight messages become stale. 409 otherwise."""
+    with transaction.atomic():
+        task = _lock(task)
+        if task.is_finished:
+            raise ConflictError(
+                "Задача уже завершена: отменять нечего.", errors={"status": [task.status]}
+            )
+        attempt = steps.current_attempt(task)
+        if attempt is not None and not attempt.is_finished:
+            attempt.status, attempt.finished_at = AttemptStatus.CANCELLED, timezone.now()
+            attempt.save(update_fields=["status", "finished_at"])
+        steps.finish(task, TaskStatus.CANCELLED, reason="Генерация отменена.", actor=actor)
+    return task
+
+
+def generation_task_retry(*, actor: Any, task: GenerationTask, origin: str = "") -> GenerationTask:
+    """A new task with the original prompt, size and settings of a FAILED or CANCELLED one
+    (its chat, if any, hears the new outcome). 409 for one that is running or succeeded, or
+    whose retry is already running (a double click makes one retry, not two)."""
+    with transaction.atomic():
+        original = _lock(task)
+        if original.status not in (TaskStatus.FAILED, TaskStatus.CANCELLED):
+            raise ConflictError(
+                "Повторить можно только неудавшуюся или отменённую генерацию.",
+                errors={"status": [original.status]},
+            )
+        running = original.retries.filter(status__in=ACTIVE_STATUSES).first()
+        if running is not None:
+            raise ConflictError(
+                "Повтор этой генерации уже выполняется.",
+                errors={"retry": [str(running.pk)]},
+                extra={"data": {"task_id": str(running.pk)}},
+            )
+        retry = _task_create(
+            actor=actor,
+            owner=original.owner,
+            retried_from=original,
+            prompt=original.prompt,
+            negative_prompt=original.negative_prompt,
+            width=original.width,
+            height=original.height,
+            max_attempts=original.max_attempts,
+            chat=original.chat,
+            prompt_history=original.prompt_history,
+            origin=origin or original.origin,
+        )
+        events.task_retried(actor=actor, task=original, retry=retry)
+    return retry
+
+
+@dataclass(frozen=True)
+class SharedLink:
+    download_url: str
+    image_url: str
+    thumbnail_url: str
+    expires_at: datetime
+
+
+def generation_task_share(*, actor: Any, task: GenerationTask, origin: str = "") -> SharedLink:
+    """Signed links to a finished image that work without a token until they expire."""
+    if task.status != TaskStatus.SUCCESS or not task.image:
+        raise ConflictError(
+            "Поделиться можно только готовым изображением.", errors={"status": [task.status]}
+        )
+    if origin and not task.origin:
+        task.origin = selectors.clean_origin(origin)
+    urls = selectors.task_signed_urls(task)
+    events.task_shared(actor=actor, task=task, expires_at=urls["expires_at"])
+    return SharedLink(
+        download_url=urls["download_url"],
+        image_url=urls["image_url"],
+        thumbnail_url=urls["thumbnail_url"],
+        expires_at=datetime.fromisoformat(urls["expires_at"]),
+    )
+
+
+@dataclass
+class SweepResult:
+    resumed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _stuck_reason(task: GenerationTask) -> str:
+    return (
+        "Генерация прервана: обработчик фоновых задач не продолжил её вовремя (больше "
+        f"{settings.GENERATION_STUCK_AFTER_SECONDS} с без движения; вероятно, воркер был "
+        f"остановлен или перезапущен), восстановлений: {task.recoveries}. "
+        "Запустите генерацию повторно."
+    )
+
+
+def generation_tasks_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Finds PENDING/RUNNING tasks whose next step is overdue: their message was lost.
+
+    Resumes each from where it stopped (polling the provider's job if it has one, else
+    submitting), at most GENERATION_MAX_RECOVERIES times; then fails it with a reason that
+    says so. Resuming is safe: the new message gets a new token, so the lost one, should
+    the broker still deliver it, is dropped as stale. Works in batches, oldest first.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    overdue = GenerationTask.objects.filter(status__in=ACTIVE_STATUSES, deadline_at__lt=now)
+    batch = overdue.order_by("deadline_at").values_list("pk", flat=True)
+    for task_id in list(batch[: settings.GENERATION_SWEEP_BATCH]):
+        with transaction.atomic():
+            task = overdue.select_for_update().filter(pk=task_id).first()
+            if task is None:
+                continue  # it moved on meanwhile
+            if task.recoveries >= settings.GENERATION_MAX_RECOVERIES:
+                reason = _stuck_reason(task)
+                attempt = steps.current_attempt(task)
+                if attempt is not None and not attempt.is_finished:
+                    attempt.status, attempt.error = AttemptStatus.FAILED, reason
+                    attempt.finished_at = now
+                    attempt.save(update_fields=["status", "error", "finished_at"])
+                steps.finish(task, TaskStatus.FAILED, reason=reason)
+                result.failed.append(str(task_id))
+                logger.warning("Generation task %s was stuck; failed", task_id)
+                continue
+            step = steps.resume_step(task)
+            task.recoveries += 1
+            steps.schedule(task, step)
+            task.save()
+            events.task_recovered(task=task, step=step)
+            result.resumed.append(str(task_id))
+            logger.warning("Generation task %s was stuck; resumed at %s", task_id, step)
+    return result

@@ -1,0 +1,114 @@
+"""What every pipeline step and service shares: the step token, the deadline, the end.
+
+Why a redelivered or duplicated message changes nothing:
+- a message carries (task id, step token); the task row holds the token of the one message
+  it waits for. Results are written under the row lock (SELECT … FOR UPDATE; on SQLite the
+  IMMEDIATE transaction), and a message whose token is not the task's is dropped;
+- the step that records a result moves the token on in the same transaction and sends the
+  next message only once that commits. A worker dying before the commit leaves the token:
+  the redelivered message does the step again. Dying after it: the copy is dropped;
+- network calls (provider, LLM) run outside transactions, between a read and a re-checked
+  write, so no lock (nor SQLite's one writer lock) is held while waiting on the network;
+- attempts are unique per (task, number) and files are named per attempt.
+A message lost for good (worker killed, embedded broker) is found by the sweeper once the
+task's deadline passes; see `services.generation_tasks_sweep`.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from contentum.generation import events, tasks
+from contentum.generation.models import GenerationAttempt, GenerationTask, TaskStatus
+
+logger = logging.getLogger(__name__)
+
+SUBMIT = "submit"
+POLL = "poll"
+
+
+def enqueue(task: GenerationTask, step: str, countdown: float = 0.0) -> None:
+    """Sends the message for the task's current token once the transaction commits: a
+    worker never sees a row (or a token) that is not committed yet."""
+    task_id, token = str(task.pk), task.step_token
+    transaction.on_commit(lambda: tasks.send_step(step, task_id, token, countdown))
+
+
+def schedule(task: GenerationTask, step: str, countdown: float = 0.0, *, send: bool = True) -> int:
+    """Moves the token on: from now the task waits for `step`, due in `countdown` seconds.
+    The caller holds the row lock and saves the task."""
+    task.step_token += 1
+    grace = settings.GENERATION_STUCK_AFTER_SECONDS
+    task.deadline_at = timezone.now() + timedelta(seconds=countdown + grace)
+    if send:
+        enqueue(task, step, countdown)
+    return task.step_token
+
+
+def finish(task: GenerationTask, status: str, *, reason: str = "", actor: object = None) -> None:
+    """Ends the locked task: its audit row and the listeners, in the caller's transaction."""
+    task.status = status
+    task.finished_at = timezone.now()
+    task.last_error = "" if status == TaskStatus.SUCCESS else reason
+    task.step_token += 1  # whatever message is still out there is now stale
+    task.deadline_at = None
+    task.save()
+    if status == TaskStatus.SUCCESS:
+        events.task_succeeded(task=task)
+    elif status == TaskStatus.FAILED:
+        events.task_failed(task=task)
+    else:
+        events.task_cancelled(actor=actor, task=task)
+    events.notify_finished(task)
+
+
+def current_attempt(task: GenerationTask, number: int | None = None) -> GenerationAttempt | None:
+    number = task.attempts if number is None else number
+    if number < 1:
+        return None
+    attempt = GenerationAttempt.objects.filter(task=task, number=number).first()
+    if attempt is not None:
+        attempt.task = task  # file names are built from the task: spare the query
+    return attempt
+
+
+def resume_step(task: GenerationTask) -> str:
+    """The step a task stopped at: polling its job if the provider has one, else submitting."""
+    attempt = current_attempt(task)
+    if attempt is not None and attempt.provider_job_id and not attempt.is_finished:
+        return POLL
+    return SUBMIT
+
+
+def lock(task_id: str, token: int) -> GenerationTask | None:
+    """The task row, locked, if this message is still the one the task waits for."""
+    task = GenerationTask.objects.select_for_update().filter(pk=task_id).first()
+    if task is None:
+        logger.info("Generation task %s no longer exists; message dropped", task_id)
+        return None
+    if task.is_finished or task.step_token != token:
+        logger.info(
+            "Stale message for generation task %s (token %s; task %s at token %s); dropped",
+            task_id,
+            token,
+            task.status,
+            task.step_token,
+        )
+        return None
+    return task
+
+
+def reschedule(task: GenerationTask, token: int, step: str, countdown: float) -> None:
+    """`schedule` without a row lock: a compare-and-set on the token, in one UPDATE. Of two
+    copies of a message only one moves the token; the other sends nothing."""
+    now = timezone.now()
+    deadline = now + timedelta(seconds=countdown + settings.GENERATION_STUCK_AFTER_SECONDS)
+    moved = GenerationTask.objects.filter(
+        pk=task.pk, step_token=token, status=TaskStatus.RUNNING
+    ).update(step_token=token + 1, deadline_at=deadline, updated_at=now)
+    if moved:
+        task.step_token = token + 1
+        enqueue(task, step, countdown)

@@ -1,0 +1,154 @@
+"""The sweeper: tasks whose next step never ran are resumed where they stopped, then failed."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from contentum.audit.models import AuditLog
+from contentum.celery import app as celery_app
+from contentum.generation import pipeline, services, tasks
+from contentum.generation.models import AttemptStatus, GenerationTask, TaskStatus
+from contentum.generation.tests.factories import (
+    FinishedTaskFactory,
+    GenerationAttemptFactory,
+    GenerationTaskFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("simulation")]
+
+
+def overdue(**fields) -> GenerationTask:
+    return GenerationTaskFactory(deadline_at=timezone.now() - timedelta(seconds=1), **fields)
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The messages the sweeper sends, instead of running them."""
+    messages = []
+    monkeypatch.setattr(
+        tasks,
+        "send_step",
+        lambda step, task_id, token, countdown=0: messages.append((step, task_id, token)),
+    )
+    return messages
+
+
+def sweep(django_capture_on_commit_callbacks) -> services.SweepResult:
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.generation_tasks_sweep()
+
+
+def test_a_running_task_whose_poll_was_lost_is_polled_again(
+    sent, django_capture_on_commit_callbacks
+):
+    task = overdue(status=TaskStatus.RUNNING, attempts=1, step_token=4)
+    GenerationAttemptFactory(task=task, provider_job_id="job-1", status=AttemptStatus.RUNNING)
+
+    result = sweep(django_capture_on_commit_callbacks)
+
+    task.refresh_from_db()
+    assert result.resumed == [str(task.pk)] and result.failed == []
+    assert sent == [("poll", str(task.pk), 5)]
+    assert (task.status, task.recoveries, task.step_token) == (TaskStatus.RUNNING, 1, 5)
+    assert task.deadline_at > timezone.now()
+    recovered = AuditLog.objects.get(action="generation.recovered")
+    assert recovered.details["step"] == "poll"
+
+
+@pytest.mark.parametrize(
+    "attempt_status", [None, AttemptStatus.PENDING, AttemptStatus.REJECTED], ids=str
+)
+def test_a_task_without_a_job_in_flight_is_submitted_again(
+    sent, django_capture_on_commit_callbacks, attempt_status
+):
+    task = overdue(status=TaskStatus.RUNNING if attempt_status else TaskStatus.PENDING)
+    if attempt_status:
+        GenerationAttemptFactory(task=task, status=attempt_status)
+        GenerationTask.objects.filter(pk=task.pk).update(attempts=1)
+
+    sweep(django_capture_on_commit_callbacks)
+
+    assert sent == [("submit", str(task.pk), 1)]
+
+
+def test_a_task_stuck_again_after_its_recoveries_fails_saying_why(
+    settings, sent, listener, django_capture_on_commit_callbacks
+):
+    settings.GENERATION_MAX_RECOVERIES = 2
+    task = overdue(status=TaskStatus.RUNNING, attempts=1, recoveries=2)
+    GenerationAttemptFactory(task=task, provider_job_id="job-1", status=AttemptStatus.RUNNING)
+
+    result = sweep(django_capture_on_commit_callbacks)
+
+    task.refresh_from_db()
+    assert result.failed == [str(task.pk)] and sent == []
+    assert task.status == TaskStatus.FAILED
+    assert "Генерация прервана" in task.last_error and "воркер" in task.last_error
+    attempt = task.attempt_set.get()
+    assert (attempt.status, attempt.error) == (AttemptStatus.FAILED, task.last_error)
+    assert listener.calls == [(str(task.pk), TaskStatus.FAILED)]
+
+
+def test_tasks_on_time_and_finished_ones_are_left_alone(sent, django_capture_on_commit_callbacks):
+    GenerationTaskFactory(
+        status=TaskStatus.RUNNING, deadline_at=timezone.now() + timedelta(minutes=1)
+    )
+    FinishedTaskFactory(deadline_at=timezone.now() - timedelta(hours=1))
+
+    result = sweep(django_capture_on_commit_callbacks)
+
+    assert (result.resumed, result.failed, sent) == ([], [], [])
+
+
+def test_the_lost_message_arriving_after_the_resume_is_dropped(
+    settings, employee, django_capture_on_commit_callbacks
+):
+    settings.SIMULATION_LATENCY_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=False):
+        task = services.generation_task_create(user=employee, prompt="Кот", width=64, height=64)
+        pipeline.run_submit(str(task.pk), 0)
+    task.refresh_from_db()
+    lost_token = task.step_token
+    GenerationTask.objects.filter(pk=task.pk).update(deadline_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=False):
+        services.generation_tasks_sweep()
+    settings.SIMULATION_LATENCY_SECONDS = 0
+
+    pipeline.run_poll(str(task.pk), lost_token)  # the broker finally delivers the old one
+
+    task.refresh_from_db()
+    assert task.status == TaskStatus.RUNNING and task.step_token == lost_token + 1
+    assert not task.attempt_set.get().image
+
+
+def test_the_sweeper_works_in_batches(settings, sent, django_capture_on_commit_callbacks):
+    settings.GENERATION_SWEEP_BATCH = 2
+    for _ in range(3):
+        overdue()
+
+    assert len(sweep(django_capture_on_commit_callbacks).resumed) == 2
+    assert len(sweep(django_capture_on_commit_callbacks).resumed) == 1
+
+
+def test_the_sweep_task_runs_the_sweeper(sent, django_capture_on_commit_callbacks):
+    overdue()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = tasks.sweep.delay().get()
+
+    assert counts == {"resumed": 1, "failed": 0}
+
+
+def test_each_step_has_its_queue_and_the_sweeper_a_periodic_entry():
+    routes = django_settings.CELERY_TASK_ROUTES
+    assert routes["generation.submit"] == {"queue": "generation"}
+    assert routes["generation.poll"] == {"queue": "polling"}
+    assert routes["generation.sweep"] == {"queue": "maintenance"}
+    [entry] = django_settings.GENERATION_BEAT_SCHEDULE.values()
+    assert entry["task"] == "generation.sweep"
+    assert entry["options"]["queue"] == "maintenance"
+    assert {"celery", "generation", "polling", "maintenance"} <= set(celery_app.amqp.queues)
+    assert tasks.submit.soft_time_limit < tasks.submit.time_limit
+    assert tasks.poll.soft_time_limit < tasks.poll.time_limit
