@@ -38,6 +38,20 @@ class Scenario(models.Model):
         return self.name
 
 
+# What an admin edits in a question (everything but its scenario and position).
+QUESTION_FIELDS = (
+    "key",
+    "text",
+    "kind",
+    "options",
+    "allow_free_answer",
+    "optional",
+    "min_length",
+    "max_length",
+    "default_value",
+)
+
+
 class Question(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField("порядок")

@@ -1,24 +1,13 @@
 from rest_framework import serializers
 
 from contentum.common.serializers import StrictBooleanField, StrictCharField, StrictInputSerializer
-from contentum.questionnaire.models import Question, QuestionKind, Scenario
+from contentum.questionnaire.models import QUESTION_FIELDS, Question, QuestionKind, Scenario
 
 
 class QuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
-        fields = [
-            "position",
-            "key",
-            "text",
-            "kind",
-            "options",
-            "allow_free_answer",
-            "optional",
-            "min_length",
-            "max_length",
-            "default_value",
-        ]
+        fields = ["position", *QUESTION_FIELDS]
         read_only_fields = fields
 
 

@@ -6,19 +6,7 @@ from django.db import transaction
 
 from contentum.audit.services import audit_record
 from contentum.common.exceptions import ApplicationError, ConflictError
-from contentum.questionnaire.models import Question, QuestionKind, Scenario
-
-QUESTION_FIELDS = (
-    "key",
-    "text",
-    "kind",
-    "options",
-    "allow_free_answer",
-    "optional",
-    "min_length",
-    "max_length",
-    "default_value",
-)
+from contentum.questionnaire.models import QUESTION_FIELDS, Question, QuestionKind, Scenario
 
 
 def _check_questions(questions: list[dict[str, Any]]) -> None:
