@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench bench-flow bench-generation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,10 +31,16 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Runs the benchmarks against a server you started (it starts nothing itself).
+# Benchmarks print figures and assert nothing. The flow benchmark runs against a server
+# you started (BENCH_URL); the generation ones start their own worker (Redis at REDIS_URL).
 BENCH_URL ?= http://127.0.0.1:8000
-bench: install
+bench: bench-flow bench-generation
+
+bench-flow: install
 	./scripts/bench_flow.sh $(BENCH_URL)
+
+bench-generation: install
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var control .pytest_cache .ruff_cache test-artifacts

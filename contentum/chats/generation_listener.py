@@ -29,7 +29,7 @@ def _failure_text(task: Any, urls: dict[str, str]) -> str:
     if task.status == TaskStatus.CANCELLED:
         reason = "генерация отменена"
     else:
-        reason = task.last_error or "неизвестная ошибка"
+        reason = (task.last_error or "неизвестная ошибка").rstrip(".")
     return (
         f"❌ Не удалось сгенерировать изображение: {reason}.\n"
         "Чтобы попробовать ещё раз, нажмите «Повторить» "

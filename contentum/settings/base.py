@@ -286,4 +286,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "chats.expire_temporary_chats",
         "schedule": CHAT_EXPIRY_INTERVAL_SECONDS,  # noqa: F405
     },
+    **GENERATION_BEAT_SCHEDULE,  # noqa: F405
 }
+
+# Images in S3-compatible storage when a bucket is configured (pip install 'contentum[s3]').
+if AWS_STORAGE_BUCKET_NAME:  # noqa: F405
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}

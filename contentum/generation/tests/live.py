@@ -31,7 +31,7 @@ from django.db import connections
 from kombu import Exchange, Queue, pools
 
 from contentum.celery import app as celery_app
-from contentum.common.tests.subprocesses import BASE_DIR, embedded_env
+from contentum.common.tests.subprocesses import embedded_env
 
 QUEUES = ("generation", "polling", "maintenance")
 
@@ -121,6 +121,9 @@ def live_broker(kind: str, var_dir: Path, redis_url: str) -> Iterator[dict[str, 
             "data_folder_out": str(folder),
             "processed_folder": str(processed),
             "store_processed": False,
+            # Exchange tables; kombu's default is ./control. The worker runs in var_dir
+            # (see Worker), so its default lands here too, not in the repository.
+            "control_folder": str(var_dir / "control"),
         }
     conf.update(
         broker_url=url,
@@ -152,6 +155,8 @@ class Worker:
     """`celery -A contentum worker` in its own session, so a kill takes all its processes."""
 
     def __init__(self, env: dict[str, str], log_path: Path, *, args: tuple[str, ...] = ()):
+        # Run where relative paths may be written: the embedded broker keeps ./control.
+        self.cwd = Path(env["CONTENTUM_VAR_DIR"])
         self.env = env
         self.log_path = log_path
         self.args = args or ("--pool", "solo")
@@ -179,9 +184,10 @@ class Worker:
         ]
         self._offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
+            self.cwd.mkdir(parents=True, exist_ok=True)
             self.process = subprocess.Popen(
                 command,
-                cwd=BASE_DIR,
+                cwd=self.cwd,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
