@@ -167,3 +167,49 @@ def test_admin_sees_any_chat_and_its_messages(admin_client_api):
     chat = make_chat(UserFactory(), answers=2)
     assert admin_client_api.get(f"/api/chats/{chat.id}/").status_code == 200
     assert admin_client_api.get(f"/api/chats/{chat.id}/messages/").json()["count"] == 5
+
+
+@pytest.mark.django_db
+def test_a_deactivated_users_token_cannot_answer(employee_client, employee):
+    chat = make_chat(employee)
+    employee.is_active = False
+    employee.save(update_fields=["is_active"])
+
+    response = answer(employee_client, chat.id, "Афиша")
+
+    assert response.status_code == 401
+    assert response.json()["status"] == "error"
+    assert_nothing_written(chat, 1)
+
+
+@pytest.mark.django_db
+def test_a_deleted_users_token_cannot_answer(employee_client, employee):
+    chat_id = make_chat(employee).id
+    employee.delete()
+    response = answer(employee_client, chat_id, "Афиша")
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Bearer not.a.jwt", "Token abc", ""])
+def test_answering_needs_a_valid_access_token(employee, header):
+    from rest_framework.test import APIClient
+
+    chat = make_chat(employee)
+    client = APIClient()
+    if header:
+        client.credentials(HTTP_AUTHORIZATION=header)
+    response = answer(client, chat.id, "Афиша")
+    assert response.status_code == 401
+    assert_nothing_written(chat, 1)
+
+
+@pytest.mark.django_db
+def test_a_refresh_token_cannot_answer(employee):
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    chat = make_chat(employee)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(employee)}")
+    assert answer(client, chat.id, "Афиша").status_code == 401
