@@ -3,6 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# Settings read by this script and gunicorn.conf.py (HOST, PORT, WEB_CONCURRENCY,
+# CELERY_CONCURRENCY) may sit in .env like everything else; the environment wins.
+if [ -f .env ]; then
+  while IFS='=' read -r name value || [ -n "$name" ]; do
+    case "$name" in '' | \#* | *[!A-Za-z0-9_]*) continue ;; esac
+    value=${value%\"}; value=${value#\"}; value=${value%\'}; value=${value#\'}
+    if [ -z "${!name+x}" ]; then export "$name=$value"; fi
+  done <.env
+fi
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 export HOST PORT
@@ -25,11 +34,11 @@ trap stop INT TERM EXIT
 $BIN/gunicorn contentum.wsgi:application --access-logfile - &
 pids+=($!)
 
+prefix=${GENERATION_QUEUE_PREFIX:-}
 $BIN/celery -A contentum worker -B \
-  --queues celery,generation,polling,maintenance \
+  --queues "celery,${prefix}generation,${prefix}polling,${prefix}maintenance" \
   --loglevel "${CELERY_LOG_LEVEL:-info}" \
-  --concurrency "${CELERY_CONCURRENCY:-2}" \
-  --schedule "${CONTENTUM_VAR_DIR:-var}/celerybeat-schedule" &
+  --concurrency "${CELERY_CONCURRENCY:-2}" &
 pids+=($!)
 
 shown_host=$HOST

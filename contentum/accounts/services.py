@@ -94,14 +94,20 @@ def auth_logout(*, user: User, refresh: str) -> None:
     events.logged_out(user=user)
 
 
-def user_update(*, actor: User, user: User, changes: dict[str, Any]) -> User:
-    """Admin edit of full name, role and active flag. Admins cannot demote or disable themselves."""
+def self_change_errors(*, actor: User, user: User, changes: dict[str, Any]) -> dict[str, list[str]]:
+    """An admin cannot remove their own admin role or deactivate themselves."""
     errors: dict[str, list[str]] = {}
     if user.pk == actor.pk:
         if "role" in changes and changes["role"] != Role.ADMIN:
             errors["role"] = ["Нельзя снять с себя роль администратора."]
         if changes.get("is_active") is False:
             errors["isActive"] = ["Нельзя отключить собственную учётную запись."]
+    return errors
+
+
+def user_update(*, actor: User, user: User, changes: dict[str, Any]) -> User:
+    """Admin edit of full name, role and active flag (API and Django admin alike)."""
+    errors = self_change_errors(actor=actor, user=user, changes=changes)
     if errors:
         raise ApplicationError("Изменение запрещено.", errors=errors)
 
@@ -141,15 +147,18 @@ def admin_ensure(
     """Makes sure an active admin with this email exists. Returns (user, created)."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
-    if user is not None:
-        changed = [
-            f for f, v in (("role", Role.ADMIN), ("is_active", True)) if getattr(user, f) != v
-        ]
-        if changed:
-            old_role = user.role
-            for field in changed:
-                setattr(user, field, Role.ADMIN if field == "role" else True)
-            user.save(update_fields=changed)
-            events.user_role_changed(actor=None, user=user, old=old_role, new=user.role)
+    if user is None:
+        return User.objects.create_superuser(
+            email=email, password=password, full_name=full_name
+        ), True
+    old_role, was_active = user.role, user.is_active
+    if old_role == Role.ADMIN and was_active:
         return user, False
-    return User.objects.create_superuser(email=email, password=password, full_name=full_name), True
+    with transaction.atomic():
+        user.role, user.is_active = Role.ADMIN, True
+        user.save(update_fields=["role", "is_active"])
+        if old_role != Role.ADMIN:
+            events.user_role_changed(actor=None, user=user, old=old_role, new=Role.ADMIN)
+        if not was_active:
+            events.user_activation_changed(actor=None, user=user, is_active=True)
+    return user, False

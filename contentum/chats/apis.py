@@ -56,7 +56,7 @@ class ChatViewSet(
         started = flow.chat_create(
             user=request.user,
             title=data.validated_data["title"],
-            initial_message=data.validated_data["initialMessage"],
+            initial_message=(data.validated_data["initialMessage"] or "").strip() or None,
             origin=request_origin(request),
         )
         body = ChatSerializer(started.chat, context={"messages": started.messages}).data

@@ -68,7 +68,8 @@ def chat_create(
     the insert can be raced, so the insert itself is the check.
     """
     scenario = active_scenario()
-    if scenario is None:
+    questions = question_snapshots(scenario) if scenario else []
+    if not questions:
         raise ConflictError("Нет активного сценария вопросов: обратитесь к администратору.")
     title = title.strip() or _default_title(user)
     chat = Chat(
@@ -76,7 +77,7 @@ def chat_create(
         title=title,
         scenario=scenario,
         scenario_version=scenario.version,
-        questions=question_snapshots(scenario),
+        questions=questions,
         expires_at=timezone.now() + timedelta(seconds=settings.CHAT_TEMPORARY_TTL_SECONDS),
     )
     first = question_message(chat, seq=0)
@@ -134,13 +135,15 @@ def message_answer(
             chat = _lock_chat(user=user, chat_id=chat_id)
             _require_collecting(chat)
             last = chat.flow_step + 1 >= chat.total_steps
-            if not last or (enriched is not None and enriched[0] == chat.flow_step):
+            # Every answer and every "back" adds a message, so the count names the state
+            # the enrichment was computed from (the step alone repeats after a "back").
+            if not last or (enriched is not None and enriched[0] == chat.message_count):
                 return _answer_locked(
                     chat, content, enriched=enriched[1] if enriched else None, origin=origin
                 )
             answers = {**chat.answers, **_validated(chat, content)}
-            step = chat.flow_step
-        enriched = (step, _enrich(answers, user=user))
+            state = chat.message_count
+        enriched = (state, _enrich(answers, user=user))
     raise ConflictError("Чат одновременно изменяется из другого окна. Повторите ответ.")
 
 

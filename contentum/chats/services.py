@@ -49,11 +49,14 @@ def chats_expire(*, now: datetime | None = None, batch_size: int = 500) -> int:
                 return removed
             AuditLog.objects.bulk_create(
                 AuditLog(
-                    actor_id=row["user_id"],
                     action="chat.expired",
                     target_type="chats.chat",
                     target_id=str(row["id"]),
-                    details={"title": row["title"], "created_at": row["created_at"].isoformat()},
+                    details={
+                        "owner": str(row["user_id"]),
+                        "title": row["title"],
+                        "created_at": row["created_at"].isoformat(),
+                    },
                     ip_address=origin.ip_address,
                     user_agent=origin.user_agent,
                 )

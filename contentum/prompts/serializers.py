@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,7 +14,6 @@ from contentum.common.serializers import (
 from contentum.prompts import selectors
 from contentum.prompts.models import MAX_TEMPLATE_LENGTH, PromptParameters, PromptTemplate
 
-MAX_ANSWER_LENGTH = 2000
 NOT_AN_OBJECT = "Ожидается JSON-объект «ключ вопроса: ответ»."
 
 
@@ -37,8 +37,10 @@ class AnswersField(serializers.Field):
                 errors[key] = [f"Неизвестный параметр. Доступны: {', '.join(sorted(allowed))}."]
             elif not isinstance(value, str):
                 errors[key] = [NOT_A_STRING]
-            elif len(value) > MAX_ANSWER_LENGTH:
-                errors[key] = [f"Не больше {MAX_ANSWER_LENGTH} символов."]
+            elif len(value) > settings.CHAT_MAX_ANSWER_LENGTH:
+                errors[key] = [f"Не больше {settings.CHAT_MAX_ANSWER_LENGTH} символов."]
+            elif "\x00" in value:
+                errors[key] = ["Недопустимый символ NUL."]
         if errors:
             raise serializers.ValidationError(errors)
         if not any(value.strip() for value in data.values()):

@@ -23,6 +23,7 @@ from contentum.common.exceptions import ApplicationError
 from contentum.prompts import vocabulary
 from contentum.prompts.models import MAX_TEMPLATE_LENGTH
 from contentum.questionnaire.answers import SKIP_WORDS
+from contentum.questionnaire.models import KEY_PATTERN
 
 # Derived placeholders: name → what it holds. Computed from the answers, never asked.
 DERIVED_PLACEHOLDERS: dict[str, str] = {
@@ -33,7 +34,7 @@ DERIVED_PLACEHOLDERS: dict[str, str] = {
     "format_hint": "Кадр и площадка: «Вертикальный кадр 9:16 для поста в Telegram».",
 }
 
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NAME = re.compile(KEY_PATTERN)
 # A skipped optional answer may still arrive as a skip word ("-", "пропустить"…): no value.
 EMPTY_ANSWERS = SKIP_WORDS
 SEPARATOR_AT_END = re.compile(r"\s*(?:[,;]|\s(?:и|или))\s*$")

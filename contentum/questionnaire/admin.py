@@ -1,13 +1,37 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 
+from contentum.audit.services import audit_record
 from contentum.common.exceptions import ApplicationError
 from contentum.questionnaire import services
 from contentum.questionnaire.models import Question, Scenario
 
 
+class QuestionInlineFormSet(BaseInlineFormSet):
+    """Applies the service's rules to the edited question list (at least one question,
+    unique keys, options for choice questions…), so the admin cannot save what the API
+    refuses — an empty active scenario would leave new chats with nothing to ask."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.check_questions(kept)
+        except ApplicationError as exc:
+            raise ValidationError(
+                [m for messages in exc.errors.values() for m in messages]
+            ) from exc
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
+    formset = QuestionInlineFormSet
     extra = 0
     ordering = ["position"]
 
@@ -36,3 +60,9 @@ class ScenarioAdmin(admin.ModelAdmin):
         if change:
             # Chats keep their own copy of the questions; the version tells edits apart.
             Scenario.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
+        audit_record(
+            action="scenario.updated" if change else "scenario.created",
+            actor=request.user,
+            target=form.instance,
+            details={"via": "admin"},
+        )

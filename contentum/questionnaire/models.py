@@ -2,9 +2,14 @@
 
 import uuid
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+
+# A question key is also a prompt template placeholder (`{key}`): an identifier.
+KEY_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
+KEY_MESSAGE = "Ключ — латинские буквы, цифры и «_», не с цифры (он же плейсхолдер {ключ})."
+validate_key = RegexValidator(rf"^{KEY_PATTERN}\Z", KEY_MESSAGE)
 
 
 class QuestionKind(models.TextChoices):
@@ -55,7 +60,7 @@ QUESTION_FIELDS = (
 class Question(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField("порядок")
-    key = models.SlugField("ключ", max_length=64)
+    key = models.SlugField("ключ", max_length=64, validators=[validate_key])
     text = models.TextField("текст вопроса", max_length=1000)
     kind = models.CharField(
         "тип", max_length=16, choices=QuestionKind.choices, default=QuestionKind.TEXT

@@ -1,7 +1,13 @@
 from rest_framework import serializers
 
 from contentum.common.serializers import StrictBooleanField, StrictCharField, StrictInputSerializer
-from contentum.questionnaire.models import QUESTION_FIELDS, Question, QuestionKind, Scenario
+from contentum.questionnaire.models import (
+    QUESTION_FIELDS,
+    Question,
+    QuestionKind,
+    Scenario,
+    validate_key,
+)
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -32,7 +38,7 @@ class ScenarioSerializer(serializers.ModelSerializer):
 
 
 class QuestionInputSerializer(StrictInputSerializer):
-    key = serializers.SlugField(max_length=64)
+    key = StrictCharField(max_length=64, validators=[validate_key])
     text = StrictCharField(max_length=1000)
     kind = serializers.ChoiceField(choices=QuestionKind.choices, default=QuestionKind.TEXT)
     options = serializers.ListField(

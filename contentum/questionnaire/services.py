@@ -9,7 +9,8 @@ from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.questionnaire.models import QUESTION_FIELDS, Question, QuestionKind, Scenario
 
 
-def _check_questions(questions: list[dict[str, Any]]) -> None:
+def check_questions(questions: list[dict[str, Any]]) -> None:
+    """The rules a scenario's question list must satisfy (API and Django admin alike)."""
     errors: dict[str, list[str]] = {}
     if not questions:
         errors["questions"] = ["В сценарии должен быть хотя бы один вопрос."]
@@ -56,7 +57,7 @@ def scenario_save(
             "Сценарий с таким названием уже есть.", errors={"name": ["Название занято."]}
         )
     if questions is not None:
-        _check_questions(questions)
+        check_questions(questions)
     if not created:
         scenario.version += 1
     scenario.save()

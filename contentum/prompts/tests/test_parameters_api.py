@@ -53,6 +53,7 @@ def test_long_answers_are_not_enriched(employee_client):
         ({"data": {"idea": {"text": "кот"}}}, "data.idea"),
         ({"data": {"idea": None}}, "data.idea"),
         ({"data": {"idea": "я" * 2001}}, "data.idea"),
+        ({"data": {"idea": "кот\u0000собака"}}, "data.idea"),
         ({"data": {}}, "data"),
         ({"data": {"idea": "  "}}, "data"),
         ({}, "data"),

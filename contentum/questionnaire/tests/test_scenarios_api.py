@@ -90,6 +90,8 @@ def test_admin_creates_edits_and_activates_a_scenario(admin_client_api):
         ([{"key": "a", "text": "?", "kind": "choice"}], "questions.0.options"),
         ([{"key": "a", "text": "?", "min_length": 10, "max_length": 5}], "questions.0.min_length"),
         ([{"key": "bad key!", "text": "?"}], "questions.0.key"),
+        ([{"key": "event-name", "text": "?"}], "questions.0.key"),
+        ([{"key": "2x", "text": "?"}], "questions.0.key"),
         ([{"key": "a", "text": 5}], "questions.0.text"),
         ([{"key": "a", "text": "?", "colour": "red"}], "questions.0.colour"),
     ],

@@ -1,0 +1,45 @@
+"""Settings read from the environment: empty values never turn into surprising ones."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PRINT_SETTINGS = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'var': str(s.VAR_DIR), 'media': str(s.MEDIA_ROOT), "
+    "'jwt_key_set': bool(s.SIMPLE_JWT['SIGNING_KEY'])}))"
+)
+
+
+def settings_with(**environ: str) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "contentum.settings.base", **environ}
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_empty_paths_and_signing_key_fall_back_to_their_defaults(tmp_path):
+    values = settings_with(
+        CONTENTUM_VAR_DIR="", MEDIA_ROOT="", JWT_SIGNING_KEY="", SECRET_KEY="x" * 50
+    )
+    assert values["var"] == str(ROOT / "var")
+    assert values["media"] == str(ROOT / "var" / "media")
+    assert values["jwt_key_set"] is True
+
+
+def test_every_line_of_env_example_is_commented_out():
+    """Copying .env.example to .env must change nothing: each line shows a default."""
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    assignments = [line for line in lines if line and not line.startswith("#")]
+    assert assignments == []
