@@ -253,7 +253,6 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
-CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
