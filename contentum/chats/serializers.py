@@ -33,11 +33,11 @@ class MessageSerializer(serializers.Serializer):
         }
 
 
+DATETIME_FIELD = serializers.DateTimeField()
+
+
 def _datetime(value) -> str | None:
     return DATETIME_FIELD.to_representation(value) if value else None
-
-
-DATETIME_FIELD = serializers.DateTimeField()
 
 
 class CurrentQuestionSerializer(serializers.Serializer):

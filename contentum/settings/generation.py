@@ -108,10 +108,6 @@ CELERY_TASK_ROUTES = {
     "generation.sweep": {"queue": _QUEUE["maintenance"]},
 }
 
-# Celery's Django fix-up closes the database connection before and after every task
-# unless this is set; with it (never reached in practice) connections live as CONN_MAX_AGE
-# says and are health-checked per task (generation/apps.py). Affects every task.
-CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1_000_000)
 # Merged into CELERY_BEAT_SCHEDULE by settings/base.py. `expires`: sweeps that piled up
 # while no worker ran are dropped rather than run back to back.
 GENERATION_BEAT_SCHEDULE = {
