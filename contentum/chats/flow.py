@@ -17,6 +17,7 @@ from contentum.audit.services import audit_record
 from contentum.chats import completion
 from contentum.chats.messages import next_seq, question_message, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
+from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.prompts.services import enrich_parameters
 from contentum.questionnaire.answers import AnswerRejected, validate_answer
@@ -105,7 +106,7 @@ def chat_create(
 
 
 def _lock_chat(*, user: Any, chat_id: UUID | str) -> Chat:
-    chat = Chat.objects.select_for_update().filter(pk=chat_id, user=user, is_active=True).first()
+    chat = rows.get(Chat, lock=True, id=chat_id, user_id=user.pk, is_active=True)
     if chat is None:
         raise ChatNotFound()
     chat.user = user  # the owner is known: spare a query wherever chat.user is read
@@ -179,8 +180,9 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
     if chat.flow_step < chat.total_steps:
         system_message = question_message(chat, seq=seq + 1)
         save_messages(chat, [user_message, system_message])
-        chat.save(
-            update_fields=[
+        rows.update(
+            chat,
+            [
                 "answers",
                 "flow_step",
                 "is_temporary",
@@ -188,7 +190,7 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
                 "message_count",
                 "last_message",
                 "updated_at",
-            ]
+            ],
         )
         audit_record(
             action="chat.answered",

@@ -1,6 +1,7 @@
 """Building and storing chat messages. Every message goes through `save_messages`."""
 
 from contentum.chats.models import Chat, Message, MessageKind, MessageType
+from contentum.common import rows
 
 
 def next_seq(chat: Chat) -> int:
@@ -48,6 +49,6 @@ def question_message(chat: Chat, *, seq: int) -> Message:
 
 def save_messages(chat: Chat, messages: list[Message]) -> None:
     """Inserts messages in one query and moves the chat's counters; the caller saves the chat."""
-    Message.objects.bulk_create(messages)
+    rows.insert(messages)
     chat.message_count += len(messages)
     chat.last_message = messages[-1]
