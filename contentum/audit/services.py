@@ -9,7 +9,7 @@ from contentum.audit.models import AuditLog
 from contentum.common import rows
 
 
-def audit_record(
+def audit_entry(
     *,
     action: str,
     actor: Any = None,
@@ -19,6 +19,7 @@ def audit_record(
     target_id: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditLog:
+    """The row for one event, not stored yet: for callers that write it with other rows."""
     origin = current_origin.get()
     if target is not None:
         target_type = target_type or target._meta.label_lower
@@ -35,5 +36,11 @@ def audit_record(
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
     )
-    rows.insert([log])  # written on every answer: the ORM's compiler would cost more than the row
+    return log
+
+
+def audit_record(**event: Any) -> AuditLog:
+    """Stores the row for one event (see `audit_entry` for the arguments)."""
+    log = audit_entry(**event)
+    rows.insert([log])  # on every chat answer: see `rows` for why not the ORM
     return log

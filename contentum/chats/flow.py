@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contentum.audit.services import audit_record
+from contentum.audit.services import audit_entry, audit_record
 from contentum.chats import completion
-from contentum.chats.messages import next_seq, question_message, save_messages
+from contentum.chats.messages import count_messages, next_seq, question_message, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
@@ -148,6 +148,18 @@ def message_answer(
     raise ConflictError("Чат одновременно изменяется из другого окна. Повторите ответ.")
 
 
+# What an accepted answer changes on the chat.
+ANSWER_FIELDS = (
+    "answers",
+    "flow_step",
+    "is_temporary",
+    "expires_at",
+    "message_count",
+    "last_message",
+    "updated_at",
+)
+
+
 def _validated(chat: Chat, content: str) -> dict[str, str]:
     question = chat.current_question
     try:
@@ -179,25 +191,16 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
     chat.expires_at = None
     if chat.flow_step < chat.total_steps:
         system_message = question_message(chat, seq=seq + 1)
-        save_messages(chat, [user_message, system_message])
-        rows.update(
-            chat,
-            [
-                "answers",
-                "flow_step",
-                "is_temporary",
-                "expires_at",
-                "message_count",
-                "last_message",
-                "updated_at",
-            ],
-        )
-        audit_record(
+        messages = [user_message, system_message]
+        count_messages(chat, messages)
+        answered = audit_entry(
             action="chat.answered",
             actor=chat.user,
             target=chat,
             details={"key": question["key"], "step": chat.flow_step},
         )
+        # The answer's writes in one round trip (the most frequent request there is).
+        rows.write(rows.Insert(messages), rows.Update(chat, ANSWER_FIELDS), rows.Insert([answered]))
         return AnswerOutcome(user_message=user_message, system_message=system_message)
     if enriched is None:  # completed straight from chat creation (a one-question scenario)
         enriched = _enrich(chat.answers, user=chat.user)
@@ -223,7 +226,7 @@ def _complete_locked(
     )
     save_messages(chat, [user_message, system_message])
     chat.status = result.status
-    chat.save()
+    rows.update(chat, [*ANSWER_FIELDS, "status", "prompt_parameters"])
     audit_record(action="chat.completed", actor=chat.user, target=chat, details=result.payload)
     return AnswerOutcome(
         user_message=user_message,

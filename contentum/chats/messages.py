@@ -50,5 +50,10 @@ def question_message(chat: Chat, *, seq: int) -> Message:
 def save_messages(chat: Chat, messages: list[Message]) -> None:
     """Inserts messages in one query and moves the chat's counters; the caller saves the chat."""
     rows.insert(messages)
+    count_messages(chat, messages)
+
+
+def count_messages(chat: Chat, messages: list[Message]) -> None:
+    """Moves the chat's counters over `messages`, for a caller that inserts them itself."""
     chat.message_count += len(messages)
     chat.last_message = messages[-1]

@@ -11,61 +11,130 @@ No model signals are sent (as with `bulk_create`); the models written here have 
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.db import connections, router
 from django.db.models import Field, Model
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
 
 def get(model: type[M], *, lock: bool = False, **equals: Any) -> M | None:
-    """The row where every given field equals its value, or None (SELECT … FOR UPDATE with
-    `lock` where the database has row locks; SQLite's writer lock serializes instead)."""
+    """The one row where every given column equals its value, or None.
+
+    Keys are field names or attnames with plain values (`user_id=user.pk`, not
+    `user=user`); a malformed UUID raises ValidationError before any query. None is
+    refused (SQL's `= NULL` never matches), and so is a second matching row. With `lock`,
+    SELECT … FOR UPDATE inside the caller's transaction (SQLite's writer lock serializes
+    instead).
+    """
     alias = router.db_for_write(model) if lock else router.db_for_read(model)
     connection = connections[alias]
+    if lock and connection.get_autocommit():
+        raise TransactionManagementError("rows.get(lock=True) needs a transaction.")
+    if any(value is None for value in equals.values()):
+        raise ValueError("rows.get matches by equality: None never equals anything in SQL.")
     sql, where_fields, converters = _select(model, tuple(equals), lock, alias)
     params = [field.get_db_prep_value(equals[name], connection) for name, field in where_fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
+        found = cursor.fetchmany(2)
+    if not found:
         return None
-    pairs = zip(row, converters, strict=True)
+    if len(found) > 1:
+        raise model.MultipleObjectsReturned(f"rows.get({model.__name__}) matched several rows.")
+    pairs = zip(found[0], converters, strict=True)
     values = [_convert(value, convert, connection) for value, convert in pairs]
     return model.from_db(alias, None, values)
 
 
 def insert(objs: Sequence[Model]) -> None:
     """INSERTs model instances of one model in one statement (primary keys set in Python)."""
-    model = type(objs[0])
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    sql, fields = _insert(model, len(objs), alias)
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, True), connection)
-        for obj in objs
-        for field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, alias
+    if objs:
+        write(Insert(objs))
 
 
 def update(obj: Model, fields: Sequence[str]) -> int:
     """UPDATEs the named fields of one saved instance; `auto_now` fields are refreshed."""
-    model = type(obj)
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    sql, targets = _update(model, tuple(fields), alias)
-    pk = model._meta.pk
-    params = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in targets]
-    params.append(pk.get_db_prep_value(obj.pk, connection))
-    with connection.cursor() as cursor:
+    if not fields:
+        raise ValueError("rows.update needs at least one field.")
+    alias = router.db_for_write(type(obj))
+    sql, params = Update(obj, fields).statement(alias)
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+@dataclass(frozen=True)
+class Insert:
+    objs: Sequence[Model]
+
+    def statement(self, alias: str) -> tuple[str, list[Any]]:
+        connection = connections[alias]
+        sql, fields = _insert(type(self.objs[0]), len(self.objs), alias)
+        params = [
+            field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for obj in self.objs
+            for field in fields
+        ]
+        return sql, params
+
+    def done(self, alias: str) -> None:
+        for obj in self.objs:
+            obj._state.adding, obj._state.db = False, alias
+
+
+@dataclass(frozen=True)
+class Update:
+    obj: Model
+    fields: Sequence[str]
+
+    def statement(self, alias: str) -> tuple[str, list[Any]]:
+        connection = connections[alias]
+        model = type(self.obj)
+        sql, targets = _update(model, tuple(self.fields), alias)
+        params = [
+            field.get_db_prep_save(field.pre_save(self.obj, False), connection) for field in targets
+        ]
+        params.append(model._meta.pk.get_db_prep_value(self.obj.pk, connection))
+        return sql, params
+
+    def done(self, alias: str) -> None:
+        pass
+
+
+def write(*changes: Insert | Update) -> None:
+    """Runs the changes in order, in one round trip where the driver allows it.
+
+    psycopg with client-side binding (Django's default) sends several statements as one
+    query string; elsewhere they run one by one. Call it inside a transaction: PostgreSQL
+    runs a multi-statement query as one transaction of its own, other databases would
+    commit statement by statement.
+    """
+    first = changes[0]
+    alias = router.db_for_write(type(first.objs[0] if isinstance(first, Insert) else first.obj))
+    connection = connections[alias]
+    statements = [change.statement(alias) for change in changes]
+    with connection.cursor() as cursor:
+        if len(statements) > 1 and _sends_many_at_once(connection):
+            cursor.execute(
+                ";\n".join(sql for sql, _ in statements),
+                [param for _, params in statements for param in params],
+            )
+        else:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+    for change in changes:
+        change.done(alias)
+
+
+def _sends_many_at_once(connection: Any) -> bool:
+    return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    )
 
 
 Converter = tuple[Callable[..., Any], Any]

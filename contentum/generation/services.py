@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.generation import events, selectors, steps
 from contentum.generation.models import (
@@ -114,8 +115,9 @@ def _task_create(
     size = _validate_size(fields["width"], fields["height"])
     max_attempts = validate_max_attempts(fields["max_attempts"])
     grace = timedelta(seconds=settings.GENERATION_STUCK_AFTER_SECONDS)
-    with transaction.atomic():
-        task = GenerationTask.objects.create(
+    # Everything that can refuse is checked above: no savepoint needed inside a caller's.
+    with transaction.atomic(savepoint=False):
+        task = GenerationTask(
             owner=owner,
             chat=fields["chat"],
             prompt_history=fields["prompt_history"],
@@ -129,6 +131,7 @@ def _task_create(
             origin=selectors.clean_origin(fields["origin"]),
             deadline_at=timezone.now() + grace,
         )
+        rows.insert([task])  # on every finished chat: see `rows` for why not the ORM
         events.task_queued(actor=actor, task=task)
         steps.enqueue(task, steps.SUBMIT)
     return task

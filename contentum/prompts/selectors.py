@@ -3,11 +3,16 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from rest_framework import status
 
 from contentum.common.exceptions import ApplicationError
-from contentum.prompts.models import PromptHistory, PromptParameters, PromptTemplate
+from contentum.prompts.models import (
+    PromptHistory,
+    PromptParameters,
+    PromptTemplate,
+    PromptTemplateRevision,
+)
 from contentum.questionnaire.selectors import active_scenario_keys
 
 TEMPLATE_NOT_FOUND = "Шаблон промпта не найден."
@@ -25,6 +30,14 @@ def template_list() -> QuerySet[PromptTemplate]:
 
 def template_active() -> PromptTemplate | None:
     return PromptTemplate.objects.filter(is_active=True).first()
+
+
+def revision_current(*, template: PromptTemplate | None = None) -> PromptTemplateRevision | None:
+    """The newest revision of `template`, or of the active template: what assembly fills."""
+    revisions = PromptTemplateRevision.objects.filter(number=F("template__revision"))
+    if template is None:
+        return revisions.filter(template__is_active=True).first()
+    return revisions.filter(template=template).first()
 
 
 def _not_found(message: str, field: str) -> ApplicationError:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.prompts import events, selectors, templating
 from contentum.prompts.enrichment import EnrichedParameters, enrich_parameters
@@ -154,13 +155,15 @@ def template_delete(*, actor: Any, prompt_template: PromptTemplate) -> None:
 
 def prompt_parameters_create(*, user: Any, enriched: EnrichedParameters) -> PromptParameters:
     """Stores the answers verbatim, the enrichment beside them, and their semantic vector."""
-    return PromptParameters.objects.create(
+    parameters = PromptParameters(
         user=user,
         data=dict(enriched.answers),
         enriched=dict(enriched.enriched),
         enrichment=enriched.enrichment,
         semantic_vector=semantic_vector(enriched.answers),
     )
+    rows.insert([parameters])
+    return parameters
 
 
 def prompt_parameters_submit(*, user: Any, answers: dict[str, str]) -> PromptParameters:
@@ -174,7 +177,6 @@ def prompt_parameters_build(*, user: Any, answers: dict[str, str]) -> PromptPara
     return PromptParameters(user=user, data=dict(answers))
 
 
-@transaction.atomic
 def prompt_assemble(
     *, user: Any, parameters: PromptParameters, template: PromptTemplate | None = None
 ) -> PromptHistory:
@@ -183,10 +185,9 @@ def prompt_assemble(
     No network. The history row points at the exact revision used and keeps every
     placeholder value. The prompt fits MAX_PROMPT_LENGTH, cut between sentences or clauses.
     """
-    template = template or selectors.template_active()
-    if template is None:
+    revision = selectors.revision_current(template=template)
+    if revision is None:
         raise ConflictError("Нет активного шаблона промпта: администратор должен включить шаблон.")
-    revision = PromptTemplateRevision.objects.get(template=template, number=template.revision)
     values = templating.placeholder_values(parameters.values)
     prompt = fit(templating.render(revision.body, values), MAX_PROMPT_LENGTH)
     if not prompt:
@@ -196,7 +197,7 @@ def prompt_assemble(
     negative = fit(
         templating.render(revision.negative_body, values, as_sentences=False), MAX_PROMPT_LENGTH
     )
-    history = PromptHistory.objects.create(
+    history = PromptHistory(
         user=user,
         parameters=None if parameters._state.adding else parameters,
         template_revision=revision,
@@ -204,7 +205,11 @@ def prompt_assemble(
         assembled_prompt=prompt,
         negative_prompt=negative,
     )
-    events.prompt_assembled(user=user, history=history)
+    # Everything that can refuse is checked above, so no savepoint is needed here (a finished
+    # chat calls this inside its own transaction); `rows`: once per chat, see why there.
+    with transaction.atomic(savepoint=False):
+        rows.insert([history])
+        events.prompt_assembled(user=user, history=history)
     return history
 
 
