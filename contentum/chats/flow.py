@@ -87,9 +87,15 @@ def chat_create(
     messages = [first]
     try:
         with transaction.atomic():
-            chat.save(force_insert=True)
-            Message.objects.bulk_create(messages)
-            audit_record(action="chat.created", actor=user, target=chat, details={"title": title})
+            created = audit_entry(
+                action="chat.created", actor=user, target=chat, details={"title": title}
+            )
+            rows.write(
+                rows.Insert([chat]),
+                rows.Insert([first]),
+                rows.Insert([created]),
+                wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
+            )
             if initial_message is not None:
                 outcome = _answer_locked(chat, initial_message, enriched=None, origin=origin)
                 messages += [outcome.user_message, outcome.system_message]
@@ -160,6 +166,10 @@ ANSWER_FIELDS = (
 )
 
 
+# What a "back" changes on the chat.
+BACK_FIELDS = ("answers", "flow_step", "message_count", "last_message", "updated_at")
+
+
 def _validated(chat: Chat, content: str) -> dict[str, str]:
     question = chat.current_question
     try:
@@ -200,7 +210,12 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
             details={"key": question["key"], "step": chat.flow_step},
         )
         # The answer's writes in one round trip (the most frequent request there is).
-        rows.write(rows.Insert(messages), rows.Update(chat, ANSWER_FIELDS), rows.Insert([answered]))
+        rows.write(
+            rows.Insert(messages),
+            rows.Update(chat, ANSWER_FIELDS),
+            rows.Insert([answered]),
+            wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
+        )
         return AnswerOutcome(user_message=user_message, system_message=system_message)
     if enriched is None:  # completed straight from chat creation (a one-question scenario)
         enriched = _enrich(chat.answers, user=chat.user)
@@ -254,11 +269,16 @@ def chat_back(*, user: Any, chat_id: UUID | str) -> Message:
         chat.flow_step -= 1
         message = question_message(chat, seq=next_seq(chat))
         message.content = f"Вернёмся к предыдущему вопросу. {message.content}"
-        save_messages(chat, [message])
-        chat.save(
-            update_fields=["answers", "flow_step", "message_count", "last_message", "updated_at"]
-        )
-        audit_record(
+        count_messages(chat, [message])
+        went_back = audit_entry(
             action="chat.went_back", actor=user, target=chat, details={"key": previous["key"]}
+        )
+        rows.write(
+            rows.Insert([message]),
+            rows.Update(
+                chat, ["answers", "flow_step", "message_count", "last_message", "updated_at"]
+            ),
+            rows.Insert([went_back]),
+            wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
         )
     return message

@@ -106,18 +106,26 @@ class Update:
         pass
 
 
-def write(*changes: Insert | Update) -> None:
+def write(*changes: Insert | Update, wait_for_disk: bool = True) -> None:
     """Runs the changes in order, in one round trip where the driver allows it.
 
     psycopg with client-side binding (Django's default) sends several statements as one
     query string; elsewhere they run one by one. Call it inside a transaction: PostgreSQL
     runs a multi-statement query as one transaction of its own, other databases would
     commit statement by statement.
+
+    `wait_for_disk=False` lets PostgreSQL acknowledge this transaction's COMMIT before its
+    WAL is flushed (`SET LOCAL synchronous_commit TO OFF`). A crash of the database server
+    (not of the application) may then lose the last fraction of a second of such commits;
+    it never applies one in part, and other transactions keep waiting as configured. The
+    application's workers stop idling on a disk flush at every commit (see `chats.flow`).
     """
     first = changes[0]
     alias = router.db_for_write(type(first.objs[0] if isinstance(first, Insert) else first.obj))
     connection = connections[alias]
     statements = [change.statement(alias) for change in changes]
+    if not wait_for_disk and connection.vendor == "postgresql":
+        statements.insert(0, ("SET LOCAL synchronous_commit TO OFF", []))
     with connection.cursor() as cursor:
         if len(statements) > 1 and _sends_many_at_once(connection):
             cursor.execute(

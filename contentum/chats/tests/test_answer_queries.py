@@ -8,6 +8,9 @@ from conftest import client_for
 from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
 
 ANSWER_QUERY_BUDGET = 6
+# What an answer really costs: the account, the chat under its lock, and the writes (the
+# messages, the chat and the audit row), which psycopg sends as one query on PostgreSQL.
+ANSWER_QUERIES = {"postgresql": 3, "sqlite": 5}
 # The final answer also stores the parameters, the prompt history (reading the active
 # template revision) and the generation task, each with its audit row.
 FINAL_ANSWER_QUERY_BUDGET = 13
@@ -38,6 +41,7 @@ def test_an_answer_costs_at_most_six_queries_wherever_it_is_in_the_flow(employee
     sql = answer_queries(employee, chat, content)
 
     assert len(sql) <= ANSWER_QUERY_BUDGET, sql
+    assert len(sql) == ANSWER_QUERIES[connection.vendor], sql
 
 
 @pytest.mark.django_db
@@ -55,3 +59,30 @@ def test_the_final_answer_has_a_fixed_budget(employee):
     chat = make_chat(employee, answers=8)
     sql = answer_queries(employee, chat, DEFAULT_ANSWERS["aspect_ratio"])
     assert len(sql) <= FINAL_ANSWER_QUERY_BUDGET, sql
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_answers_commit_without_waiting_for_the_disk_and_the_final_answer_waits(employee, settings):
+    """Only the chat's own quick steps trade the last instant before a server crash for
+    speed; the hand-off to generation (the final answer) stays fully durable."""
+    settings.CHAT_ASYNC_COMMIT = True
+    chat = make_chat(employee, answers=7)
+    async_off = "SET LOCAL synchronous_commit TO OFF"
+
+    middle = answer_queries(employee, chat, DEFAULT_ANSWERS["platform"])
+    final = answer_queries(employee, chat, DEFAULT_ANSWERS["aspect_ratio"])
+
+    assert any(sql.startswith(async_off) for sql in middle), middle
+    assert not any(async_off in sql for sql in final), final
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_async_commit_can_be_turned_off(employee, settings):
+    settings.CHAT_ASYNC_COMMIT = False
+    chat = make_chat(employee, answers=2)
+
+    sql = answer_queries(employee, chat, DEFAULT_ANSWERS["event_genre"])
+
+    assert not any("synchronous_commit" in statement for statement in sql), sql

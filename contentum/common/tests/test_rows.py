@@ -428,3 +428,21 @@ def test_write_failing_midway_keeps_nothing(chat):
 
     assert list(Message.objects.filter(chat=chat).values_list("seq", flat=True)) == [1]
     assert Chat.objects.get(pk=chat.pk).message_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_write_without_waiting_for_disk_changes_only_its_own_transaction(chat):
+    def synchronous_commit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    before = synchronous_commit()
+    with transaction.atomic():
+        rows.write(rows.Insert([new_message(chat, 2)]), wait_for_disk=False)
+        inside = synchronous_commit()
+    after = synchronous_commit()
+
+    assert (before, inside, after) == ("on", "off", "on")
+    assert Message.objects.filter(chat=chat, seq=2).exists()
