@@ -13,15 +13,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contentum.audit.services import audit_entry, audit_record
+from contentum.audit.services import audit_entry
 from contentum.chats import completion
-from contentum.chats.messages import count_messages, next_seq, question_message, save_messages
+from contentum.chats.messages import count_messages, next_seq, question_message
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.prompts.services import enrich_parameters
 from contentum.questionnaire.answers import AnswerRejected, validate_answer
-from contentum.questionnaire.selectors import active_scenario, question_snapshots
+from contentum.questionnaire.selectors import active_questions
 
 FLOW_COMPLETED = "Flow завершён"
 ANSWER_ACCEPTED = "Ответ принят, задан следующий вопрос"
@@ -68,8 +68,7 @@ def chat_create(
     "One unfinished chat per user" is the database's partial unique index: no check before
     the insert can be raced, so the insert itself is the check.
     """
-    scenario = active_scenario()
-    questions = question_snapshots(scenario) if scenario else []
+    scenario, questions = active_questions()
     if not questions:
         raise ConflictError("Нет активного сценария вопросов: обратитесь к администратору.")
     title = title.strip() or _default_title(user)
@@ -239,10 +238,17 @@ def _complete_locked(
         content=result.message_text,
         payload=result.payload,
     )
-    save_messages(chat, [user_message, system_message])
+    messages = [user_message, system_message]
+    count_messages(chat, messages)
     chat.status = result.status
-    rows.update(chat, [*ANSWER_FIELDS, "status", "prompt_parameters"])
-    audit_record(action="chat.completed", actor=chat.user, target=chat, details=result.payload)
+    completed = audit_entry(
+        action="chat.completed", actor=chat.user, target=chat, details=result.payload
+    )
+    rows.write(
+        rows.Insert(messages),
+        rows.Update(chat, [*ANSWER_FIELDS, "status", "prompt_parameters"]),
+        rows.Insert([completed]),
+    )
     return AnswerOutcome(
         user_message=user_message,
         system_message=system_message,

@@ -9,13 +9,19 @@ def scenario_list() -> QuerySet[Scenario]:
     )
 
 
-def active_scenario() -> Scenario | None:
-    """The scenario new chats use, with its questions loaded in order."""
-    return scenario_list().filter(is_active=True).first()
+def active_questions() -> tuple[Scenario | None, list[dict]]:
+    """The scenario new chats use and snapshots of its questions in order, in one query.
 
-
-def question_snapshots(scenario: Scenario) -> list[dict]:
-    return [question.snapshot() for question in scenario.questions.all()]
+    (None, []) when no scenario is active or the active one has no questions.
+    """
+    questions = list(
+        Question.objects.filter(scenario__is_active=True)
+        .select_related("scenario")
+        .order_by("position")
+    )
+    if not questions:
+        return None, []
+    return questions[0].scenario, [question.snapshot() for question in questions]
 
 
 def active_scenario_keys() -> list[str]:

@@ -11,9 +11,11 @@ ANSWER_QUERY_BUDGET = 6
 # What an answer really costs: the account, the chat under its lock, and the writes (the
 # messages, the chat and the audit row), which psycopg sends as one query on PostgreSQL.
 ANSWER_QUERIES = {"postgresql": 3, "sqlite": 5}
-# The final answer also stores the parameters, the prompt history (reading the active
-# template revision) and the generation task, each with its audit row.
+# The final answer reads the chat once more after enrichment (which runs outside the lock)
+# and also stores the parameters, the prompt history (reading the active template revision)
+# and the generation task, each with its audit row.
 FINAL_ANSWER_QUERY_BUDGET = 13
+FINAL_ANSWER_QUERIES = {"postgresql": 10, "sqlite": 12}
 
 
 def statements(queries):
@@ -59,6 +61,7 @@ def test_the_final_answer_has_a_fixed_budget(employee):
     chat = make_chat(employee, answers=8)
     sql = answer_queries(employee, chat, DEFAULT_ANSWERS["aspect_ratio"])
     assert len(sql) <= FINAL_ANSWER_QUERY_BUDGET, sql
+    assert len(sql) == FINAL_ANSWER_QUERIES[connection.vendor], sql
 
 
 @pytest.mark.django_db
@@ -86,3 +89,18 @@ def test_async_commit_can_be_turned_off(employee, settings):
     sql = answer_queries(employee, chat, DEFAULT_ANSWERS["event_genre"])
 
     assert not any("synchronous_commit" in statement for statement in sql), sql
+
+
+@pytest.mark.django_db
+def test_creating_a_chat_costs_a_fixed_few_queries(employee):
+    """The account, the active scenario with its questions (one query), and the writes:
+    the chat, its first question and the audit row (one query on PostgreSQL)."""
+    make_chat(employee, answers=9)  # history must not change the cost
+    client = client_for(employee)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/chats/", {"title": "Афиша"}, format="json")
+
+    assert response.status_code == 201, response.content
+    sql = statements(queries)
+    assert len(sql) == {"postgresql": 3, "sqlite": 5}[connection.vendor], sql
