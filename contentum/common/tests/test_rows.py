@@ -362,7 +362,7 @@ def test_update_returns_the_rowcount_in_one_query(chat):
 # --- refusals: where plain equality would silently differ from the ORM --------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_lock_outside_a_transaction_is_refused(chat):
     """A FOR UPDATE in autocommit would be released at once: the ORM refuses it too."""
     with pytest.raises(TransactionManagementError):
@@ -431,7 +431,7 @@ def test_write_failing_midway_keeps_nothing(chat):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_write_without_waiting_for_disk_changes_only_its_own_transaction(chat):
     def synchronous_commit():
         with connection.cursor() as cursor:
