@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -263,3 +264,37 @@ def test_a_job_pending_past_the_timeout_is_given_up_for_the_next_attempt(
     assert len(sent) == 1  # the next attempt's submit
     task.refresh_from_db()
     assert task.status == TaskStatus.RUNNING and "Попытка 1" in task.last_error
+
+
+def test_deleting_the_owner_deletes_the_image_files_once_the_deletion_commits(
+    queue_task, django_capture_on_commit_callbacks
+):
+    """A deleted account takes its tasks with it (a cascade): the files go too."""
+    task = queue_task(max_attempts=1)
+    names = [task.image.name, task.thumbnail.name]
+    assert all(default_storage.exists(name) for name in names)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        task.owner.delete()
+    assert all(default_storage.exists(name) for name in names)  # not before the commit
+
+    for callback in callbacks:
+        callback()
+    assert not any(default_storage.exists(name) for name in names)
+
+
+def test_a_rolled_back_deletion_keeps_the_image_files(
+    queue_task, django_capture_on_commit_callbacks
+):
+    task = queue_task(max_attempts=1)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        task.owner.delete()
+        raise RuntimeError("the admin's request failed later on")
+
+    assert callbacks == []
+    assert default_storage.exists(task.image.name) and default_storage.exists(task.thumbnail.name)
