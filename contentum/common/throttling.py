@@ -1,4 +1,5 @@
-"""Throttles for the unauthenticated auth endpoints: per client address and per email.
+"""Throttles: the unauthenticated auth endpoints per client address and per email, and the
+endpoints that start an image generation (each one costs a provider call) per user.
 
 Rates are read from settings at request time (not import time), so they stay configurable.
 """
@@ -38,3 +39,14 @@ class AuthEmailThrottle(_SettingsRateThrottle):
             return None
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
         return f"throttle:{self._scope(view)}:email:{digest}"
+
+
+class GenerationUserThrottle(_SettingsRateThrottle):
+    """Per signed-in user, shared by every endpoint that starts a generation."""
+
+    rate_name = "generate"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not request.user or not request.user.is_authenticated:
+            return None  # refused by the permission check anyway
+        return f"throttle:generate:user:{request.user.pk}"

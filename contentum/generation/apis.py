@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from contentum.common.responses import success
 from contentum.common.schema import ErrorEnvelopeSerializer, envelope
+from contentum.common.throttling import GenerationUserThrottle
 from contentum.generation import selectors, services, sharing
 from contentum.generation.filters import GenerationTaskFilter
 from contentum.generation.models import GenerationTask, TaskStatus
@@ -70,6 +71,8 @@ def _serve(file: FieldFile, *, filename: str, attachment: bool, missing: str) ->
 
 
 class GenerateView(APIView):
+    throttle_classes = [GenerationUserThrottle]
+
     @extend_schema(
         request=GenerateInputSerializer,
         # 404: a parameter set or template that is not the caller's (or does not exist).
@@ -140,7 +143,7 @@ class GenerationTaskViewSet(
         return success("Генерация отменена", self._detail(task))
 
     @extend_schema(request=None, responses={202: envelope(GenerationTaskDetailSerializer)})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], throttle_classes=[GenerationUserThrottle])
     def retry(self, request: Request, pk: str | None = None) -> Response:
         """Queues a new task copying a failed or cancelled one; 409 for any other."""
         retry = services.generation_task_retry(

@@ -181,6 +181,7 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 THROTTLE_RATES = {
     "auth_ip": env("THROTTLE_AUTH_IP", default="10/min"),
     "auth_email": env("THROTTLE_AUTH_EMAIL", default="10/min"),
+    "generate": env("THROTTLE_GENERATE", default="30/min"),
 }
 ADMIN_EMAIL = env("CONTENTUM_ADMIN_EMAIL", default="")
 ADMIN_PASSWORD = env("CONTENTUM_ADMIN_PASSWORD", default="")

@@ -185,3 +185,27 @@ def test_generating_needs_a_token(api_client, parameters):
     response = api_client.post(URL, {"prompt_parameters_id": str(parameters.id)}, format="json")
 
     assert_refused(response, 401)
+
+
+def test_starting_generations_is_limited_per_user_and_the_limit_writes_nothing(
+    settings, employee_client, parameters, django_capture_on_commit_callbacks
+):
+    """Every generation costs a provider call: past THROTTLE_GENERATE a user gets 429 in
+    the envelope, and other users are not affected."""
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "generate": "2/min"}
+    body = {"prompt_parameters_id": str(parameters.pk)}
+    with django_capture_on_commit_callbacks(execute=False):
+        for _ in range(2):
+            assert employee_client.post(URL, body, format="json").status_code == 202
+        refused = employee_client.post(URL, body, format="json")
+
+    assert refused.status_code == 429, refused.content
+    assert refused.json()["status"] == "error" and refused.json()["message"]
+    assert GenerationTask.objects.count() == 2
+    other = UserFactory()
+    other_parameters = PromptParametersFactory(user=other)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client_for(other).post(
+            URL, {"prompt_parameters_id": str(other_parameters.pk)}, format="json"
+        )
+    assert response.status_code == 202

@@ -218,3 +218,17 @@ def test_a_second_retry_while_the_first_runs_is_a_conflict(employee, employee_cl
     assert response.status_code == 409
     assert response.json()["data"] == {"task_id": first}
     assert GenerationTask.objects.count() == 2
+
+
+def test_retries_count_against_the_same_per_user_generation_limit(
+    settings, employee, employee_client
+):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "generate": "1/min"}
+    first, second = FinishedTaskFactory(owner=employee), FinishedTaskFactory(owner=employee)
+
+    assert employee_client.post(f"{URL}{first.pk}/retry/").status_code == 202
+    refused = employee_client.post(f"{URL}{second.pk}/retry/")
+
+    assert refused.status_code == 429
+    assert refused.json()["status"] == "error"
+    assert GenerationTask.objects.count() == 3
