@@ -27,7 +27,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
             raise InvalidToken(_("Token contained no recognizable user identification")) from exc
         try:
             user = rows.get(self.user_model, **{api_settings.USER_ID_FIELD: user_id})
-        except ValidationError:  # a signed token with a malformed id: treat as unknown
+        except (ValidationError, ValueError, TypeError):  # a signed token, a malformed id
             user = None
         if user is None:
             raise AuthenticationFailed(_("User not found"), code="user_not_found")

@@ -93,7 +93,9 @@ def chat_create(
                 rows.Insert([chat]),
                 rows.Insert([first]),
                 rows.Insert([created]),
-                wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
+                # SET LOCAL lasts to the end of the transaction: an initial message may
+                # finish the chat in it, and a finished chat must wait for the disk.
+                wait_for_disk=not settings.CHAT_ASYNC_COMMIT or initial_message is not None,
             )
             if initial_message is not None:
                 outcome = _answer_locked(chat, initial_message, enriched=None, origin=origin)

@@ -37,7 +37,7 @@ def get(model: type[M], *, lock: bool = False, **equals: Any) -> M | None:
         raise TransactionManagementError("rows.get(lock=True) needs a transaction.")
     if any(value is None for value in equals.values()):
         raise ValueError("rows.get matches by equality: None never equals anything in SQL.")
-    sql, where_fields, converters = _select(model, tuple(equals), lock, alias)
+    sql, where_fields = _select(model, tuple(equals), lock, alias)
     params = [field.get_db_prep_value(equals[name], connection) for name, field in where_fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -46,7 +46,7 @@ def get(model: type[M], *, lock: bool = False, **equals: Any) -> M | None:
         return None
     if len(found) > 1:
         raise model.MultipleObjectsReturned(f"rows.get({model.__name__}) matched several rows.")
-    pairs = zip(found[0], converters, strict=True)
+    pairs = zip(found[0], _converters(model, connection), strict=True)
     values = [_convert(value, convert, connection) for value, convert in pairs]
     return model.from_db(alias, None, values)
 
@@ -74,6 +74,8 @@ class Insert:
 
     def statement(self, alias: str) -> tuple[str, list[Any]]:
         connection = connections[alias]
+        for obj in self.objs:  # as save() does: an unsaved related object is an error
+            obj._prepare_related_fields_for_save(operation_name="insert")
         sql, fields = _insert(type(self.objs[0]), len(self.objs), alias)
         params = [
             field.get_db_prep_save(field.pre_save(obj, True), connection)
@@ -96,6 +98,7 @@ class Update:
         connection = connections[alias]
         model = type(self.obj)
         sql, targets = _update(model, tuple(self.fields), alias)
+        self.obj._prepare_related_fields_for_save(operation_name="update", fields=targets)
         params = [
             field.get_db_prep_save(field.pre_save(self.obj, False), connection) for field in targets
         ]
@@ -157,25 +160,31 @@ def _convert(value: Any, converters: list[Converter], connection: Any) -> Any:
 @lru_cache(maxsize=64)
 def _select(
     model: type[Model], keys: tuple[str, ...], lock: bool, alias: str
-) -> tuple[str, list[tuple[str, Field]], list[list[Converter]]]:
+) -> tuple[str, list[tuple[str, Field]]]:
     connection = connections[alias]
     meta, quote = model._meta, connection.ops.quote_name
-    columns = meta.concrete_fields
     where_fields = [(name, meta.get_field(name)) for name in keys]
     # Identifiers come from model metadata, quoted; every value is a parameter.
     sql = "SELECT {} FROM {} WHERE {}".format(  # noqa: S608
-        ", ".join(quote(f.column) for f in columns),
+        ", ".join(quote(f.column) for f in meta.concrete_fields),
         quote(meta.db_table),
         " AND ".join(f"{quote(field.column)} = %s" for _, field in where_fields),
     )
     if lock and connection.features.has_select_for_update:
         sql += " FOR UPDATE"
-    converters = []
-    for field in columns:
-        column = field.get_col(meta.db_table)
+    return sql, where_fields
+
+
+@lru_cache(maxsize=64)
+def _converters(model: type[Model], connection: Any) -> list[list[Converter]]:
+    """What the ORM's compiler would apply to each column, from this very connection (each
+    thread has its own)."""
+    table, converters = model._meta.db_table, []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(table)
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         converters.append([(convert, column) for convert in found])
-    return sql, where_fields, converters
+    return converters
 
 
 @lru_cache(maxsize=64)

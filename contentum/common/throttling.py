@@ -1,5 +1,5 @@
 """Throttles: the unauthenticated auth endpoints per client address and per email, and the
-endpoints that start an image generation (each one costs a provider call) per user.
+endpoints that start an image generation on demand (each costs a provider call) per user.
 
 Rates are read from settings at request time (not import time), so they stay configurable.
 """
@@ -42,7 +42,8 @@ class AuthEmailThrottle(_SettingsRateThrottle):
 
 
 class GenerationUserThrottle(_SettingsRateThrottle):
-    """Per signed-in user, shared by every endpoint that starts a generation."""
+    """Per signed-in user, shared by `generate/` and `retry/`. A chat starts one generation
+    at its end, after ten requests, and a user has one unfinished chat: the flow limits it."""
 
     rate_name = "generate"
 

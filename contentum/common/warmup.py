@@ -6,16 +6,11 @@ catalogs on first use: about 0.1 s of CPU that the first requests of every worke
 Gunicorn calls `warm_up` in each new worker before it takes traffic (see gunicorn.conf.py).
 """
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth.password_validation import get_default_password_validators
 from django.core.cache import cache
-from django.db import connection
 from django.urls import get_resolver
 from django.utils import translation
-
-logger = logging.getLogger(__name__)
 
 
 def warm_up() -> None:
@@ -23,8 +18,7 @@ def warm_up() -> None:
     get_default_password_validators()  # reads the common-passwords list
     with translation.override(settings.LANGUAGE_CODE):  # loads the catalogs
         translation.gettext("This field is required.")
-    try:  # the database and the cache may still be starting: the first request will retry
-        connection.ensure_connection()
-        cache.get("contentum:warm-up")
-    except Exception as exc:  # warming up must never stop a worker from starting
-        logger.warning("warm-up: a service is not reachable yet: %s", exc)
+    # The cache builds its client (importing its library) on first use, without connecting.
+    # Neither the cache nor the database is contacted here: a server that drops packets
+    # would hang the worker's start (and gunicorn would restart it over and over).
+    getattr(cache, "_cache", None)

@@ -212,3 +212,14 @@ def test_registration_is_throttled_per_client_address(api_client):
         for i in range(3)
     ]
     assert codes == [400, 400, 429]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_id", [None, "", "not-a-uuid", ["x"], {"a": 1}, 7])
+def test_a_signed_token_with_a_malformed_user_id_is_401_not_500(employee, user_id):
+    """Only our key signs tokens, but a bad claim must still be "not authenticated"."""
+    token = AccessToken.for_user(employee)
+    token["user_id"] = user_id
+    response = bearer(str(token)).get(ME)
+    assert response.status_code == 401
+    assert response.json()["status"] == "error"

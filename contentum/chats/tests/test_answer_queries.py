@@ -104,3 +104,24 @@ def test_creating_a_chat_costs_a_fixed_few_queries(employee):
     assert response.status_code == 201, response.content
     sql = statements(queries)
     assert len(sql) == {"postgresql": 3, "sqlite": 5}[connection.vendor], sql
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_chat_finished_by_its_initial_message_waits_for_the_disk(employee, settings):
+    """SET LOCAL lasts to the end of the transaction: a one-question scenario finished at
+    creation hands over to generation in the creating transaction, which must stay durable."""
+    from contentum.questionnaire.models import Question
+
+    settings.CHAT_ASYNC_COMMIT = True
+    Question.objects.exclude(key="idea").delete()
+    client = client_for(employee)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/chats/", {"title": "Афиша", "initialMessage": "Афиша спектакля"}, format="json"
+        )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["data"]["status"] == "GENERATING"
+    assert not any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
