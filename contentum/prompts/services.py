@@ -120,6 +120,24 @@ def template_update(
     return current
 
 
+def active_template_fits(keys: list[str]) -> None:
+    """Refuses question keys from which the active template can only ever render an empty
+    prompt (a 409 naming the template). Registered as a questionnaire rule: otherwise every
+    chat on such a scenario would end in "Промпт получился пустым". Placeholders the keys
+    do not provide are allowed, as skipped optional answers are: their sentences drop out."""
+    revision = selectors.revision_current()
+    if revision is None:
+        return
+    values = templating.placeholder_values({key: "значение" for key in keys})
+    if not templating.render(revision.body, values).strip():
+        raise ConflictError(
+            f"Активный шаблон промпта «{revision.template_name}» не использует ни одного из "
+            "этих вопросов: промпт всегда получался бы пустым. Сначала измените шаблон "
+            "или включите другой.",
+            errors={"questions": [f"Ключи: {', '.join(keys)}."]},
+        )
+
+
 def template_activate(*, actor: Any, prompt_template: PromptTemplate) -> PromptTemplate:
     """Makes this the one active template, in one transaction (the database allows no second)."""
     if prompt_template.is_active:

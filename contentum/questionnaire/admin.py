@@ -6,13 +6,15 @@ from django.forms.models import BaseInlineFormSet
 from contentum.audit.services import audit_record
 from contentum.common.exceptions import ApplicationError
 from contentum.questionnaire import services
+from contentum.questionnaire.checks import check_active_keys
 from contentum.questionnaire.models import Question, Scenario
 
 
 class QuestionInlineFormSet(BaseInlineFormSet):
     """Applies the service's rules to the edited question list (at least one question,
-    unique keys, options for choice questions…), so the admin cannot save what the API
-    refuses — an empty active scenario would leave new chats with nothing to ask."""
+    unique keys, options for choice questions, and for the active scenario the keys the
+    prompt template uses), so the admin cannot save what the API refuses — an empty active
+    scenario would leave new chats with nothing to ask."""
 
     def clean(self) -> None:
         super().clean()
@@ -27,6 +29,11 @@ class QuestionInlineFormSet(BaseInlineFormSet):
             raise ValidationError(
                 [m for messages in exc.errors.values() for m in messages]
             ) from exc
+        if self.instance.is_active:
+            try:
+                check_active_keys([question["key"] for question in kept])
+            except ApplicationError as exc:
+                raise ValidationError(exc.message) from exc
 
 
 class QuestionInline(admin.StackedInline):

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from contentum.audit.services import audit_record
 from contentum.common.exceptions import ApplicationError, ConflictError
+from contentum.questionnaire.checks import check_active_keys
 from contentum.questionnaire.models import QUESTION_FIELDS, Question, QuestionKind, Scenario
 
 
@@ -58,6 +59,8 @@ def scenario_save(
         )
     if questions is not None:
         check_questions(questions)
+        if scenario.is_active:
+            check_active_keys([question["key"] for question in questions])
     if not created:
         scenario.version += 1
     scenario.save()
@@ -81,8 +84,10 @@ def scenario_save(
 @transaction.atomic
 def scenario_activate(*, actor: Any, scenario: Scenario) -> Scenario:
     """Makes this the one active scenario (the database allows no second one)."""
-    if not scenario.questions.exists():
+    keys = list(scenario.questions.order_by("position").values_list("key", flat=True))
+    if not keys:
         raise ApplicationError("Нельзя включить сценарий без вопросов.")
+    check_active_keys(keys)
     Scenario.objects.filter(is_active=True).exclude(pk=scenario.pk).update(is_active=False)
     Scenario.objects.filter(pk=scenario.pk).update(is_active=True)
     scenario.is_active = True

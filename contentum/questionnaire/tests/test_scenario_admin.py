@@ -72,3 +72,25 @@ def test_an_admin_edit_bumps_the_version_and_is_audited(admin_user):
     scenario.refresh_from_db()
     assert scenario.version == 2
     assert AuditLog.objects.filter(action="scenario.updated", target_id=str(scenario.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_drop_every_key_the_active_template_uses(admin_user):
+    from contentum.prompts.services import template_activate
+    from contentum.prompts.tests.factories import make_template
+
+    template = make_template(name="Афиша", template="Постер к событию {event_name}.")
+    template_activate(actor=None, prompt_template=template)
+    client = Client()
+    client.force_login(admin_user)
+    scenario = Scenario.objects.get(is_active=True)
+    data = inline_data(scenario, delete_all=False)
+    for i, question in enumerate(scenario.questions.order_by("position")):
+        if question.key != "idea":
+            data[f"questions-{i}-DELETE"] = "on"
+
+    response = client.post(f"/admin/questionnaire/scenario/{scenario.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "«Афиша»" in response.content.decode()
+    assert Question.objects.filter(scenario=scenario).count() == 9

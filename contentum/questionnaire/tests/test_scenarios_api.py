@@ -111,3 +111,55 @@ def test_the_active_scenario_cannot_be_deleted(admin_client_api):
     response = admin_client_api.delete(f"/api/scenarios/{active.id}/")
     assert response.status_code == 409
     assert Scenario.objects.filter(pk=active.pk).exists()
+
+
+def _activate_template(body: str):
+    from contentum.prompts.services import template_activate
+    from contentum.prompts.tests.factories import make_template
+
+    return template_activate(actor=None, prompt_template=make_template(name="Афиша", template=body))
+
+
+@pytest.mark.django_db
+def test_a_scenario_the_active_template_cannot_use_is_not_activated(admin_client_api):
+    """Every chat on it would end with an empty prompt: refused, naming the template."""
+    _activate_template("Постер к событию {event_name}.")
+    before = Scenario.objects.get(is_active=True)
+    created = admin_client_api.post("/api/scenarios/", NEW_SCENARIO, format="json").json()
+
+    response = admin_client_api.post(f"/api/scenarios/{created['id']}/activate/")
+
+    assert response.status_code == 409, response.content
+    assert "«Афиша»" in response.json()["message"]
+    assert Scenario.objects.get(is_active=True) == before
+    assert not AuditLog.objects.filter(action="scenario.activated").exists()
+
+
+@pytest.mark.django_db
+def test_a_scenario_the_template_partly_uses_is_activated(admin_client_api):
+    """Placeholders the new questions lack drop their sentences, as skipped answers do."""
+    _activate_template("{idea}. Постер к событию {event_name}.")
+    created = admin_client_api.post("/api/scenarios/", NEW_SCENARIO, format="json").json()
+
+    response = admin_client_api.post(f"/api/scenarios/{created['id']}/activate/")
+
+    assert response.status_code == 200, response.content
+    assert active_scenario_keys() == ["idea", "aspect_ratio"]
+
+
+@pytest.mark.django_db
+def test_the_active_scenario_cannot_lose_every_key_the_template_uses(admin_client_api):
+    _activate_template("Постер к событию {event_name}.")
+    scenario = Scenario.objects.get(is_active=True)
+    version = scenario.version
+
+    response = admin_client_api.patch(
+        f"/api/scenarios/{scenario.pk}/",
+        {"questions": [{"key": "idea", "text": "Опишите идею"}]},
+        format="json",
+    )
+
+    assert response.status_code == 409, response.content
+    scenario.refresh_from_db()
+    assert scenario.version == version
+    assert "event_name" in active_scenario_keys()
