@@ -36,7 +36,8 @@ def test_chat_list_shows_own_active_chats_with_counts(employee_client, employee)
 def test_admin_lists_all_chats_with_owner_and_filters(admin_client_api):
     anna = UserFactory(email="anna@example.com", full_name="Анна Смирнова")
     make_chat(anna, title="Афиша джаза")
-    chat = make_chat(UserFactory(), title="Постер выставки")
+    # A fixed name: a random one could be a Смирнова too (a common surname).
+    chat = make_chat(UserFactory(full_name="Борис Иванов"), title="Постер выставки")
     Chat.objects.filter(pk=chat.pk).update(is_active=False)
 
     assert admin_client_api.get("/api/chats/").json()["count"] == 2
