@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from contentum.audit.services import audit_entry
 from contentum.chats import completion
-from contentum.chats.messages import count_messages, next_seq, question_message
+from contentum.chats.messages import next_seq, question_message, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
@@ -155,20 +155,8 @@ def message_answer(
     raise ConflictError("Чат одновременно изменяется из другого окна. Повторите ответ.")
 
 
-# What an accepted answer changes on the chat.
-ANSWER_FIELDS = (
-    "answers",
-    "flow_step",
-    "is_temporary",
-    "expires_at",
-    "message_count",
-    "last_message",
-    "updated_at",
-)
-
-
-# What a "back" changes on the chat.
-BACK_FIELDS = ("answers", "flow_step", "message_count", "last_message", "updated_at")
+# What an accepted answer changes on the chat, besides its message counters.
+ANSWER_FIELDS = ("answers", "flow_step", "is_temporary", "expires_at")
 
 
 def _validated(chat: Chat, content: str) -> dict[str, str]:
@@ -202,19 +190,17 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
     chat.expires_at = None
     if chat.flow_step < chat.total_steps:
         system_message = question_message(chat, seq=seq + 1)
-        messages = [user_message, system_message]
-        count_messages(chat, messages)
         answered = audit_entry(
             action="chat.answered",
             actor=chat.user,
             target=chat,
             details={"key": question["key"], "step": chat.flow_step},
         )
-        # The answer's writes in one round trip (the most frequent request there is).
-        rows.write(
-            rows.Insert(messages),
-            rows.Update(chat, ANSWER_FIELDS),
-            rows.Insert([answered]),
+        save_messages(
+            chat,
+            [user_message, system_message],
+            fields=ANSWER_FIELDS,
+            audit=answered,
             wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
         )
         return AnswerOutcome(user_message=user_message, system_message=system_message)
@@ -240,16 +226,15 @@ def _complete_locked(
         content=result.message_text,
         payload=result.payload,
     )
-    messages = [user_message, system_message]
-    count_messages(chat, messages)
     chat.status = result.status
     completed = audit_entry(
         action="chat.completed", actor=chat.user, target=chat, details=result.payload
     )
-    rows.write(
-        rows.Insert(messages),
-        rows.Update(chat, [*ANSWER_FIELDS, "status", "prompt_parameters"]),
-        rows.Insert([completed]),
+    save_messages(
+        chat,
+        [user_message, system_message],
+        fields=[*ANSWER_FIELDS, "status", "prompt_parameters"],
+        audit=completed,
     )
     return AnswerOutcome(
         user_message=user_message,
@@ -277,16 +262,14 @@ def chat_back(*, user: Any, chat_id: UUID | str) -> Message:
         chat.flow_step -= 1
         message = question_message(chat, seq=next_seq(chat))
         message.content = f"Вернёмся к предыдущему вопросу. {message.content}"
-        count_messages(chat, [message])
         went_back = audit_entry(
             action="chat.went_back", actor=user, target=chat, details={"key": previous["key"]}
         )
-        rows.write(
-            rows.Insert([message]),
-            rows.Update(
-                chat, ["answers", "flow_step", "message_count", "last_message", "updated_at"]
-            ),
-            rows.Insert([went_back]),
+        save_messages(
+            chat,
+            [message],
+            fields=["answers", "flow_step"],
+            audit=went_back,
             wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
         )
     return message

@@ -64,9 +64,8 @@ class ChatGenerationListener:
             content=text,
             payload=payload,
         )
-        save_messages(chat, [message])
         chat.status = status
-        chat.save(update_fields=["status", "message_count", "last_message", "updated_at"])
+        save_messages(chat, [message], fields=["status"])
 
 
 listener = ChatGenerationListener()

@@ -1,5 +1,9 @@
-"""Building and storing chat messages. Every message goes through `save_messages`."""
+"""Building and storing chat messages. Every message after a chat's first (stored with the
+chat itself) goes through `save_messages`."""
 
+from collections.abc import Sequence
+
+from contentum.audit.models import AuditLog
 from contentum.chats.models import Chat, Message, MessageKind, MessageType
 from contentum.common import rows
 
@@ -47,13 +51,23 @@ def question_message(chat: Chat, *, seq: int) -> Message:
     )
 
 
-def save_messages(chat: Chat, messages: list[Message]) -> None:
-    """Inserts messages in one query and moves the chat's counters; the caller saves the chat."""
-    rows.insert(messages)
-    count_messages(chat, messages)
-
-
-def count_messages(chat: Chat, messages: list[Message]) -> None:
-    """Moves the chat's counters over `messages`, for a caller that inserts them itself."""
+def save_messages(
+    chat: Chat,
+    messages: list[Message],
+    *,
+    fields: Sequence[str] = (),
+    audit: AuditLog | None = None,
+    wait_for_disk: bool = True,
+) -> None:
+    """Adds `messages` to the chat and stores them, the chat's changed `fields` (its message
+    counters always) and the event's audit row: one round trip on PostgreSQL. Call it inside
+    the chat's transaction; see `rows.write` for `wait_for_disk`."""
     chat.message_count += len(messages)
     chat.last_message = messages[-1]
+    changes = [
+        rows.Insert(messages),
+        rows.Update(chat, [*fields, "message_count", "last_message", "updated_at"]),
+    ]
+    if audit is not None:
+        changes.append(rows.Insert([audit]))
+    rows.write(*changes, wait_for_disk=wait_for_disk)

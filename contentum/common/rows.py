@@ -61,8 +61,9 @@ def update(obj: Model, fields: Sequence[str]) -> int:
     """UPDATEs the named fields of one saved instance; `auto_now` fields are refreshed."""
     if not fields:
         raise ValueError("rows.update needs at least one field.")
-    alias = router.db_for_write(type(obj))
-    sql, params = Update(obj, fields).statement(alias)
+    change = Update(obj, fields)
+    alias = router.db_for_write(change.model)
+    sql, params = change.statement(alias)
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
@@ -72,11 +73,15 @@ def update(obj: Model, fields: Sequence[str]) -> int:
 class Insert:
     objs: Sequence[Model]
 
+    @property
+    def model(self) -> type[Model]:
+        return type(self.objs[0])
+
     def statement(self, alias: str) -> tuple[str, list[Any]]:
         connection = connections[alias]
         for obj in self.objs:  # as save() does: an unsaved related object is an error
             obj._prepare_related_fields_for_save(operation_name="insert")
-        sql, fields = _insert(type(self.objs[0]), len(self.objs), alias)
+        sql, fields = _insert(self.model, len(self.objs), alias)
         params = [
             field.get_db_prep_save(field.pre_save(obj, True), connection)
             for obj in self.objs
@@ -94,9 +99,13 @@ class Update:
     obj: Model
     fields: Sequence[str]
 
+    @property
+    def model(self) -> type[Model]:
+        return type(self.obj)
+
     def statement(self, alias: str) -> tuple[str, list[Any]]:
         connection = connections[alias]
-        model = type(self.obj)
+        model = self.model
         sql, targets = _update(model, tuple(self.fields), alias)
         self.obj._prepare_related_fields_for_save(operation_name="update", fields=targets)
         params = [
@@ -123,8 +132,7 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True) -> None:
     it never applies one in part, and other transactions keep waiting as configured. The
     application's workers stop idling on a disk flush at every commit (see `chats.flow`).
     """
-    first = changes[0]
-    alias = router.db_for_write(type(first.objs[0] if isinstance(first, Insert) else first.obj))
+    alias = router.db_for_write(changes[0].model)
     connection = connections[alias]
     statements = [change.statement(alias) for change in changes]
     if not wait_for_disk and connection.vendor == "postgresql":

@@ -28,10 +28,6 @@ def template_list() -> QuerySet[PromptTemplate]:
     return PromptTemplate.objects.all()
 
 
-def template_active() -> PromptTemplate | None:
-    return PromptTemplate.objects.filter(is_active=True).first()
-
-
 def revision_current(*, template: PromptTemplate | None = None) -> PromptTemplateRevision | None:
     """The newest revision of `template`, or of the active template: what assembly fills."""
     revisions = PromptTemplateRevision.objects.filter(number=F("template__revision"))

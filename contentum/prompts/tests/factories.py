@@ -35,3 +35,12 @@ def make_template(
     from contentum.prompts.services import template_create
 
     return template_create(actor=None, name=name, template=template, **fields)
+
+
+def make_active_template(*, name: str = "Активный", template: str = "{idea}.", **fields):
+    """A template made as the API makes it, then made the active one."""
+    from contentum.prompts.services import template_activate
+
+    return template_activate(
+        actor=None, prompt_template=make_template(name=name, template=template, **fields)
+    )

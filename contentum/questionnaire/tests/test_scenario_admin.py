@@ -3,6 +3,7 @@ import json
 import pytest
 from django.test import Client
 
+from contentum.prompts.tests.factories import make_active_template
 from contentum.questionnaire.models import Question, Scenario
 
 
@@ -76,11 +77,7 @@ def test_an_admin_edit_bumps_the_version_and_is_audited(admin_user):
 
 @pytest.mark.django_db
 def test_the_admin_cannot_drop_every_key_the_active_template_uses(admin_user):
-    from contentum.prompts.services import template_activate
-    from contentum.prompts.tests.factories import make_template
-
-    template = make_template(name="Афиша", template="Постер к событию {event_name}.")
-    template_activate(actor=None, prompt_template=template)
+    make_active_template(name="Афиша", template="Постер к событию {event_name}.")
     client = Client()
     client.force_login(admin_user)
     scenario = Scenario.objects.get(is_active=True)

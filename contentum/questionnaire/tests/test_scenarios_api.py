@@ -2,6 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from contentum.audit.models import AuditLog
+from contentum.prompts.tests.factories import make_active_template
 from contentum.questionnaire.models import Question, Scenario
 from contentum.questionnaire.selectors import active_scenario_keys
 
@@ -113,17 +114,10 @@ def test_the_active_scenario_cannot_be_deleted(admin_client_api):
     assert Scenario.objects.filter(pk=active.pk).exists()
 
 
-def _activate_template(body: str):
-    from contentum.prompts.services import template_activate
-    from contentum.prompts.tests.factories import make_template
-
-    return template_activate(actor=None, prompt_template=make_template(name="Афиша", template=body))
-
-
 @pytest.mark.django_db
 def test_a_scenario_the_active_template_cannot_use_is_not_activated(admin_client_api):
     """Every chat on it would end with an empty prompt: refused, naming the template."""
-    _activate_template("Постер к событию {event_name}.")
+    make_active_template(name="Афиша", template="Постер к событию {event_name}.")
     before = Scenario.objects.get(is_active=True)
     created = admin_client_api.post("/api/scenarios/", NEW_SCENARIO, format="json").json()
 
@@ -138,7 +132,7 @@ def test_a_scenario_the_active_template_cannot_use_is_not_activated(admin_client
 @pytest.mark.django_db
 def test_a_scenario_the_template_partly_uses_is_activated(admin_client_api):
     """Placeholders the new questions lack drop their sentences, as skipped answers do."""
-    _activate_template("{idea}. Постер к событию {event_name}.")
+    make_active_template(name="Афиша", template="{idea}. Постер к событию {event_name}.")
     created = admin_client_api.post("/api/scenarios/", NEW_SCENARIO, format="json").json()
 
     response = admin_client_api.post(f"/api/scenarios/{created['id']}/activate/")
@@ -149,7 +143,7 @@ def test_a_scenario_the_template_partly_uses_is_activated(admin_client_api):
 
 @pytest.mark.django_db
 def test_the_active_scenario_cannot_lose_every_key_the_template_uses(admin_client_api):
-    _activate_template("Постер к событию {event_name}.")
+    make_active_template(name="Афиша", template="Постер к событию {event_name}.")
     scenario = Scenario.objects.get(is_active=True)
     version = scenario.version
 
