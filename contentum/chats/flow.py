@@ -19,7 +19,7 @@ from contentum.chats.messages import next_seq, question_message, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
-from contentum.prompts.services import enrich_parameters
+from contentum.prompts.services import enrich_parameters, enrichment_is_local
 from contentum.questionnaire.answers import AnswerRejected, validate_answer
 from contentum.questionnaire.selectors import active_questions
 
@@ -133,9 +133,10 @@ def message_answer(
 ) -> AnswerOutcome:
     """Accepts `content` as the answer to the chat's current question.
 
-    The final answer needs enrichment, which may call an LLM: that runs outside the
+    The final answer needs enrichment. When that may call an LLM it runs outside the
     transaction (a slow network call must not hold the chat's lock, nor SQLite's single
-    writer lock), and the answer is re-checked under the lock before anything is stored.
+    writer lock), and the answer is re-checked under the lock before anything is stored;
+    the built-in enricher needs no network and runs under the lock, in one transaction.
     """
     enriched = None
     for _ in range(3):
@@ -145,7 +146,11 @@ def message_answer(
             last = chat.flow_step + 1 >= chat.total_steps
             # Every answer and every "back" adds a message, so the count names the state
             # the enrichment was computed from (the step alone repeats after a "back").
-            if not last or (enriched is not None and enriched[0] == chat.message_count):
+            if (
+                not last
+                or enrichment_is_local()
+                or (enriched is not None and enriched[0] == chat.message_count)
+            ):
                 return _answer_locked(
                     chat, content, enriched=enriched[1] if enriched else None, origin=origin
                 )
@@ -204,7 +209,7 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
             wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
         )
         return AnswerOutcome(user_message=user_message, system_message=system_message)
-    if enriched is None:  # completed straight from chat creation (a one-question scenario)
+    if enriched is None:  # a local enricher, or a chat completed by its initialMessage
         enriched = _enrich(chat.answers, user=chat.user)
     return _complete_locked(chat, user_message, enriched, origin=origin)
 

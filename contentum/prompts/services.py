@@ -14,7 +14,11 @@ from django.utils import timezone
 from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.prompts import events, selectors, templating
-from contentum.prompts.enrichment import EnrichedParameters, enrich_parameters
+from contentum.prompts.enrichment import (
+    EnrichedParameters,
+    enrich_parameters,
+    enrichment_is_local,
+)
 from contentum.prompts.fitting import fit
 from contentum.prompts.models import (
     MAX_PROMPT_LENGTH,
@@ -27,6 +31,7 @@ from contentum.prompts.semantic import semantic_vector
 
 __all__ = [
     "enrich_parameters",
+    "enrichment_is_local",
     "prompt_assemble",
     "prompt_assemble_requested",
     "prompt_parameters_build",

@@ -11,11 +11,11 @@ ANSWER_QUERY_BUDGET = 6
 # What an answer really costs: the account, the chat under its lock, and the writes (the
 # messages, the chat and the audit row), which psycopg sends as one query on PostgreSQL.
 ANSWER_QUERIES = {"postgresql": 3, "sqlite": 5}
-# The final answer reads the chat once more after enrichment (which runs outside the lock)
-# and also stores the parameters, the prompt history (reading the active template revision)
-# and the generation task, each with its audit row.
+# The final answer also stores the parameters, the prompt history (reading the active
+# template revision) and the generation task, each with its audit row. With an enricher that
+# calls the network it reads the chat once more: the enrichment runs outside the lock.
 FINAL_ANSWER_QUERY_BUDGET = 13
-FINAL_ANSWER_QUERIES = {"postgresql": 10, "sqlite": 12}
+FINAL_ANSWER_QUERIES = {"postgresql": 9, "sqlite": 11}
 
 
 def statements(queries):
@@ -62,6 +62,19 @@ def test_the_final_answer_has_a_fixed_budget(employee):
     sql = answer_queries(employee, chat, DEFAULT_ANSWERS["aspect_ratio"])
     assert len(sql) <= FINAL_ANSWER_QUERY_BUDGET, sql
     assert len(sql) == FINAL_ANSWER_QUERIES[connection.vendor], sql
+    assert sum("FOR UPDATE" in statement for statement in sql) <= 1, sql
+
+
+@pytest.mark.django_db
+def test_with_a_network_enricher_the_final_answer_locks_the_chat_again(employee, settings):
+    settings.ENRICHER = "gigachat"  # not configured: it fails at once, the built-in one steps in
+    settings.GIGACHAT_CREDENTIALS = ""
+    chat = make_chat(employee, answers=8)
+
+    sql = answer_queries(employee, chat, DEFAULT_ANSWERS["aspect_ratio"])
+
+    # once to validate the answer before enriching, once to store it
+    assert sum('FROM "chats_chat"' in statement for statement in sql) == 2, sql
 
 
 @pytest.mark.django_db

@@ -219,12 +219,14 @@ def test_a_scenario_edit_does_not_change_a_running_chat(employee_client, employe
 
 
 @pytest.mark.django_db
-def test_a_back_and_reanswer_during_final_enrichment_is_not_lost(employee, monkeypatch):
+def test_a_back_and_reanswer_during_final_enrichment_is_not_lost(employee, monkeypatch, settings):
     """Another window goes back and changes an answer while the final answer is enriched
-    (outside the lock): the prompt must use the answers the chat ends up with."""
+    by an LLM (outside the lock): the prompt must use the answers the chat ends up with."""
     from contentum.chats import flow
     from contentum.prompts.models import PromptParameters
 
+    settings.ENRICHER = "gigachat"  # not configured: it fails at once, the built-in one steps in
+    settings.GIGACHAT_CREDENTIALS = ""
     chat = make_chat(employee, answers=8)
     real_enrich = flow._enrich
     calls = []

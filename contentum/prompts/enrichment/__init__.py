@@ -23,7 +23,13 @@ from contentum.prompts.enrichment.builtin import BuiltinEnricher
 from contentum.prompts.enrichment.gigachat import GigaChatEnricher
 from contentum.prompts.templating import clean_value
 
-__all__ = ["EnrichedParameters", "Enricher", "EnrichmentFailed", "enrich_parameters"]
+__all__ = [
+    "EnrichedParameters",
+    "Enricher",
+    "EnrichmentFailed",
+    "enrich_parameters",
+    "enrichment_is_local",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +68,12 @@ def keys_to_enrich(answers: Mapping[str, str]) -> list[str]:
         for key in settings.ENRICH_KEYS
         if isinstance(answers.get(key), str) and 0 < len(clean_value(answers[key])) < limit
     ]
+
+
+def enrichment_is_local() -> bool:
+    """Whether enrichment never waits on the network (the built-in enricher, also the
+    stand-in for an unknown one), so a caller may run it while holding a lock."""
+    return ENRICHERS.get(settings.ENRICHER, BuiltinEnricher) is BuiltinEnricher
 
 
 def _attempt(enricher: Enricher, key: str, answers: Mapping[str, str]) -> tuple[str, str]:
