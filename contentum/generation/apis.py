@@ -1,7 +1,9 @@
 import uuid
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -47,20 +49,40 @@ def _image_schema(media_type: str, description: str) -> dict:
     # generator would not list 401 and 403 by itself.
     return {
         (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description),
+        302: OpenApiResponse(
+            description="Со S3 и IMAGE_REDIRECT_SECONDS > 0: временная подписанная ссылка на файл."
+        ),
         401: ErrorEnvelopeSerializer,
         403: ErrorEnvelopeSerializer,
     }
 
 
-def _serve(file: FieldFile, *, filename: str, attachment: bool, missing: str) -> FileResponse:
-    """The stored file streamed from Django storage (local disk or S3 alike)."""
+def _bucket_url(file: FieldFile, *, disposition: str, content_type: str) -> str | None:
+    """A short-lived presigned link to the object, when the storage signs its URLs (S3)
+    and IMAGE_REDIRECT_SECONDS allows it; the bucket then sends the same headers."""
+    seconds = settings.IMAGE_REDIRECT_SECONDS
+    if seconds <= 0 or not getattr(file.storage, "querystring_auth", False):
+        return None
+    parameters = {"ResponseContentDisposition": disposition, "ResponseContentType": content_type}
+    return file.storage.url(file.name, parameters=parameters, expire=seconds)
+
+
+def _serve(file: FieldFile, *, filename: str, attachment: bool, missing: str) -> HttpResponse:
+    """The stored file: a redirect to the bucket (see `_bucket_url`), else streamed from
+    Django storage (local disk or S3 alike)."""
     if not file:
         raise NotFound(missing)
+    content_type = "image/webp" if file.name.endswith(".webp") else "image/png"
+    disposition = content_disposition_header(attachment, filename)
+    url = _bucket_url(file, disposition=disposition, content_type=content_type)
+    if url:
+        redirect = HttpResponseRedirect(url)
+        redirect["Cache-Control"] = "private, no-store"  # the link expires, the task does not
+        return redirect
     try:
         handle = file.storage.open(file.name, "rb")
     except FileNotFoundError as exc:
         raise NotFound("Файл изображения не найден в хранилище.") from exc
-    content_type = "image/webp" if file.name.endswith(".webp") else "image/png"
     response = FileResponse(
         handle, as_attachment=attachment, filename=filename, content_type=content_type
     )
@@ -206,7 +228,7 @@ class GenerationTaskViewSet(
         parameters=[SIGNATURE],
     )
     @action(detail=True, methods=["get"], permission_classes=[AllowAny])
-    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+    def download(self, request: Request, pk: str | None = None) -> HttpResponse:
         """The image as a file to save."""
         return self._task_file(request, pk, kind="image", attachment=True)
 
@@ -214,7 +236,7 @@ class GenerationTaskViewSet(
         responses=_image_schema("image/png", "PNG для показа (inline)."), parameters=[SIGNATURE]
     )
     @action(detail=True, methods=["get"], permission_classes=[AllowAny])
-    def image(self, request: Request, pk: str | None = None) -> FileResponse:
+    def image(self, request: Request, pk: str | None = None) -> HttpResponse:
         """The image to show in a page."""
         return self._task_file(request, pk, kind="image", attachment=False)
 
@@ -223,7 +245,7 @@ class GenerationTaskViewSet(
         parameters=[SIGNATURE],
     )
     @action(detail=True, methods=["get"], permission_classes=[AllowAny])
-    def thumbnail(self, request: Request, pk: str | None = None) -> FileResponse:
+    def thumbnail(self, request: Request, pk: str | None = None) -> HttpResponse:
         """A small WebP preview of the image."""
         return self._task_file(request, pk, kind="thumbnail", attachment=False)
 
@@ -242,7 +264,7 @@ class GenerationTaskViewSet(
     )
     def attempt_file(
         self, request: Request, pk: str | None = None, number: str = "", kind: str = ""
-    ) -> FileResponse:
+    ) -> HttpResponse:
         """One attempt's image (rejected ones too, to see what the checks refused)."""
         task = self.get_object()
         attempt = task.attempt_set.filter(number=int(number)).first()

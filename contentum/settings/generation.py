@@ -132,3 +132,9 @@ AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
 AWS_LOCATION = env("AWS_LOCATION", default="")
 AWS_DEFAULT_ACL = None
 AWS_S3_FILE_OVERWRITE = False
+# Presigned links signed with SigV4: SigV2 is deprecated and refused by newer regions.
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+# With a bucket, the file endpoints may answer 302 to a presigned link that lasts this many
+# seconds, so the bytes come from the bucket instead of through a web worker. 0 streams
+# them through Django. A browser client on another origin needs a CORS rule on the bucket.
+IMAGE_REDIRECT_SECONDS = max(env.int("IMAGE_REDIRECT_SECONDS", default=0), 0)
