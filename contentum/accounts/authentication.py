@@ -1,5 +1,7 @@
-"""Bearer-token authentication: simplejwt's, with the account read by one plain SELECT."""
+"""Bearer-token authentication: simplejwt's, with the account read by one plain SELECT and
+each token's signature checked once per process."""
 
+import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,11 +16,32 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from contentum.common import rows
 
+# Tokens whose signature and claims were verified in this process, with their expiry.
+VERIFIED_TOKENS_MAX = 4096
+_verified: dict[bytes, tuple[Token, float]] = {}
+
 
 class JWTAuthentication(authentication.JWTAuthentication):
     """Every authenticated request looks its account up, so the lookup skips the ORM's
     query compiler (`rows.get`); the checks are simplejwt's: the account must exist and be
     active, so a deactivated user is refused even with a live access token."""
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        """simplejwt's verification, remembered per token until it expires.
+
+        Decoding and checking the signature cost more than the rest of authentication; a
+        client sends the same token for up to its lifetime, and what was verified about it
+        (signature, type, claims) cannot change. Expiry is checked on every request, and
+        the account (`get_user`) is read on every request as before.
+        """
+        verified = _verified.get(raw_token)
+        if verified is not None and time.time() < verified[1]:
+            return verified[0]
+        token = super().get_validated_token(raw_token)  # raises on an invalid or expired one
+        if len(_verified) >= VERIFIED_TOKENS_MAX:
+            _verified.clear()
+        _verified[raw_token] = (token, float(token["exp"]))
+        return token
 
     def get_user(self, validated_token: Token) -> Any:
         try:

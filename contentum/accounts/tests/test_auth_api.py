@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -223,3 +225,39 @@ def test_a_signed_token_with_a_malformed_user_id_is_401_not_500(employee, user_i
     response = bearer(str(token)).get(ME)
     assert response.status_code == 401
     assert response.json()["status"] == "error"
+
+
+@pytest.mark.django_db
+def test_a_token_verified_before_is_refused_once_it_expires(employee):
+    import time_machine
+
+    token = AccessToken.for_user(employee)
+    client = bearer(str(token))
+    assert client.get(ME).status_code == 200  # verified and remembered
+
+    with time_machine.travel(token.current_time + token.lifetime + timedelta(seconds=1)):
+        response = client.get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["message"] == RUSSIAN_BY_CODE["token_not_valid"]
+
+
+@pytest.mark.django_db
+def test_a_remembered_token_still_reads_the_account_on_every_request(employee):
+    client = bearer(str(AccessToken.for_user(employee)))
+    assert client.get(ME).status_code == 200
+
+    employee.is_active = False
+    employee.save(update_fields=["is_active"])
+
+    assert client.get(ME).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_forged_copy_of_a_remembered_token_is_refused(employee):
+    token = str(AccessToken.for_user(employee))
+    assert bearer(token).get(ME).status_code == 200
+
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+
+    assert bearer(forged).get(ME).status_code == 401
