@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contentum.accounts.authentication import AccountReadWithRowMixin
 from contentum.chats import flow, selectors, services
 from contentum.chats.filters import ChatFilter, MessageFilter
 from contentum.chats.models import Chat, Message
@@ -112,8 +113,15 @@ class ChatViewSet(
         return success("Возвращаемся к предыдущему вопросу", MessageSerializer(message).data)
 
 
-class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class MessageViewSet(
+    AccountReadWithRowMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = MessageSerializer
+    # An answer reads the caller's account with the chat it locks: one query fewer.
+    account_read_with_row_actions = ("create",)
     filterset_class = MessageFilter
     search_fields = ["content", "chat__title"]
 
@@ -127,12 +135,11 @@ class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
     )
     def create(self, request: Request) -> Response:
         """Answers the chat's current question."""
-        data = MessageCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = MessageCreateSerializer.validated(request.data)
         outcome = flow.message_answer(
             user=request.user,
-            chat_id=data.validated_data["chat"],
-            content=data.validated_data["content"],
+            chat_id=data["chat"],
+            content=data["content"],
             origin=request_origin(request),
         )
         body = {

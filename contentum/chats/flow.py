@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contentum.accounts.authentication import account_of
 from contentum.audit.services import audit_entry
 from contentum.chats import completion
 from contentum.chats.messages import next_seq, question_message, save_messages
@@ -113,10 +114,12 @@ def chat_create(
 
 
 def _lock_chat(*, user: Any, chat_id: UUID | str) -> Chat:
-    chat = rows.get(Chat, lock=True, id=chat_id, user_id=user.pk, is_active=True)
+    """The user's chat under its row lock, with its owner's account read in the same query
+    (which confirms a pending account: see `accounts.authentication.PendingAccount`)."""
+    chat = rows.get(Chat, lock=True, related="user", id=chat_id, user_id=user.pk, is_active=True)
     if chat is None:
         raise ChatNotFound()
-    chat.user = user  # the owner is known: spare a query wherever chat.user is read
+    chat.user = account_of(user, chat.user)
     return chat
 
 
@@ -156,7 +159,7 @@ def message_answer(
                 )
             answers = {**chat.answers, **_validated(chat, content)}
             state = chat.message_count
-        enriched = (state, _enrich(answers, user=user))
+        enriched = (state, _enrich(answers, user=chat.user))
     raise ConflictError("Чат одновременно изменяется из другого окна. Повторите ответ.")
 
 

@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from rest_framework import status
 
+from contentum.common import rows
 from contentum.common.exceptions import ApplicationError
 from contentum.prompts.models import (
     PromptHistory,
@@ -29,11 +30,16 @@ def template_list() -> QuerySet[PromptTemplate]:
 
 
 def revision_current(*, template: PromptTemplate | None = None) -> PromptTemplateRevision | None:
-    """The newest revision of `template`, or of the active template: what assembly fills."""
-    revisions = PromptTemplateRevision.objects.filter(number=F("template__revision"))
+    """The newest revision of `template`, or of the active template: what assembly fills.
+
+    The active one is read on every finished chat, by two plain lookups (`rows`): the ORM's
+    compiler spent more on the join with an F() expression than both queries cost.
+    """
     if template is None:
-        return revisions.filter(template__is_active=True).first()
-    return revisions.filter(template=template).first()
+        template = rows.get(PromptTemplate, is_active=True)  # at most one: a constraint
+        if template is None:
+            return None
+    return rows.get(PromptTemplateRevision, template_id=template.pk, number=template.revision)
 
 
 def _not_found(message: str, field: str) -> ApplicationError:

@@ -18,6 +18,7 @@ An empty placeholder also takes a neighbouring "," or ";" with it.
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from contentum.common.exceptions import ApplicationError
 from contentum.prompts import vocabulary
@@ -57,6 +58,12 @@ class TemplateSyntaxError(ValueError):
 
 def parse(body: str) -> list[Token]:
     """The template as literal strings and placeholders, or TemplateSyntaxError saying where."""
+    return list(_parsed(body))
+
+
+@lru_cache(maxsize=64)
+def _parsed(body: str) -> tuple[Token, ...]:
+    """Every finished chat renders the same few templates: each is parsed once a process."""
     tokens: list[Token] = []
     literal: list[str] = []
     i = 0
@@ -91,7 +98,7 @@ def parse(body: str) -> list[Token]:
             i += 1
     if literal:
         tokens.append("".join(literal))
-    return tokens
+    return tuple(tokens)
 
 
 def allowed_placeholders(scenario_keys: Iterable[str]) -> list[str]:

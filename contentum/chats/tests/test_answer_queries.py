@@ -8,11 +8,12 @@ from conftest import client_for
 from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
 
 ANSWER_QUERY_BUDGET = 6
-# What an answer really costs: the account, the chat under its lock, and the writes (the
-# messages, the chat and the audit row), which psycopg sends as one query on PostgreSQL.
-ANSWER_QUERIES = {"postgresql": 3, "sqlite": 5}
+# What an answer really costs: the chat under its lock with its owner's account (one query),
+# and the writes (the messages, the chat and the audit row), which psycopg sends as one
+# query on PostgreSQL.
+ANSWER_QUERIES = {"postgresql": 2, "sqlite": 4}
 # The final answer also stores the parameters, the prompt history (reading the active
-# template revision) and the generation task, each with its audit row. With an enricher that
+# template and its revision) and the generation task, each with its audit row. With an enricher that
 # calls the network it reads the chat once more: the enrichment runs outside the lock.
 FINAL_ANSWER_QUERY_BUDGET = 13
 FINAL_ANSWER_QUERIES = {"postgresql": 9, "sqlite": 11}

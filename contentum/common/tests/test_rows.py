@@ -206,6 +206,30 @@ def test_lock_selects_for_update_on_postgresql_only_in_one_query(chat, lock):
     assert sql.endswith(" FOR UPDATE") is (lock and connection.vendor == "postgresql")
 
 
+@pytest.mark.parametrize("lock", [True, False])
+def test_get_with_related_reads_both_rows_in_one_query_as_select_related_does(chat, lock):
+    """The answer's lock query: the chat and its owner's account together."""
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        row = rows.get(Chat, lock=lock, related="user", id=chat.pk, user_id=chat.user_id)
+        owner = row.user  # cached: no second query
+
+    assert len(queries) == 1
+    expected = Chat.objects.select_related("user").get(pk=chat.pk)
+    assert columns(row) == columns(expected)
+    assert columns(owner) == columns(expected.user)
+    if lock and connection.vendor == "postgresql":
+        assert queries[0]["sql"].endswith('FOR UPDATE OF "chats_chat"')  # the account is not locked
+
+
+def test_get_with_related_is_none_when_the_row_is_missing(chat):
+    assert rows.get(Chat, related="user", id=uuid.uuid4()) is None
+
+
+def test_get_joins_only_a_non_null_foreign_key(chat):
+    with pytest.raises(ValueError, match="non-null"):
+        rows.get(Chat, related="prompt_parameters", id=chat.pk)
+
+
 # --- insert -----------------------------------------------------------------------------
 
 
@@ -463,3 +487,16 @@ def test_an_unsaved_related_object_is_refused_as_save_refuses_it(chat):
     with pytest.raises(ValueError):
         rows.update(chat, ["last_message"])
     assert not AuditLog.objects.filter(action="chat.answered").exists()
+
+
+def test_a_related_object_saved_after_the_assignment_is_stored_by_its_id(employee):
+    """As with save(): the id is taken from the related object when it was missing at the
+    time of the assignment."""
+    actor = User(email=employee.email)
+    actor.pk = None
+    log = AuditLog(actor=actor, actor_email=actor.email, action="chat.renamed")
+    actor.pk = employee.pk  # "saved" since
+
+    rows.insert([log])
+
+    assert AuditLog.objects.get(pk=log.pk).actor_id == employee.pk
