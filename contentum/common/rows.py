@@ -40,7 +40,7 @@ def get(
         raise TransactionManagementError("rows.get(lock=True) needs a transaction.")
     if any(value is None for value in equals.values()):
         raise ValueError("rows.get matches by equality: None never equals anything in SQL.")
-    sql, where_fields, foreign_key = _select(model, tuple(equals), lock, related, alias)
+    sql, where_fields, foreign_key = _select(model, tuple(equals), lock, related, None, alias)
     params = [field.get_db_prep_value(equals[name], connection) for name, field in where_fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -55,6 +55,21 @@ def get(
         other = foreign_key.related_model
         foreign_key.set_cached_value(obj, _instance(other, found[0][width:], connection, alias))
     return obj
+
+
+def select(model: type[M], *, order_by: str, **equals: Any) -> list[M]:
+    """Every row where each given column equals its value, ordered by the field `order_by`
+    (a leading "-" for descending). Keys and values as in `get`."""
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    if any(value is None for value in equals.values()):
+        raise ValueError("rows.select matches by equality: None never equals anything in SQL.")
+    sql, where_fields, _ = _select(model, tuple(equals), False, None, order_by, alias)
+    params = [field.get_db_prep_value(equals[name], connection) for name, field in where_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [_instance(model, row, connection, alias) for row in found]
 
 
 def _instance(model: type[M], row: Sequence[Any], connection: Any, alias: str) -> M:
@@ -215,7 +230,12 @@ def _convert(value: Any, converters: list[Converter], connection: Any) -> Any:
 
 @lru_cache(maxsize=64)
 def _select(
-    model: type[Model], keys: tuple[str, ...], lock: bool, related: str | None, alias: str
+    model: type[Model],
+    keys: tuple[str, ...],
+    lock: bool,
+    related: str | None,
+    order_by: str | None,
+    alias: str,
 ) -> tuple[str, list[tuple[str, Field]], Field | None]:
     connection = connections[alias]
     meta, quote = model._meta, connection.ops.quote_name
@@ -238,6 +258,9 @@ def _select(
         source,
         " AND ".join(f"{table}.{quote(field.column)} = %s" for _, field in where_fields),
     )
+    if order_by is not None:
+        column = quote(meta.get_field(order_by.removeprefix("-")).column)
+        sql += f" ORDER BY {table}.{column}{' DESC' if order_by.startswith('-') else ''}"
     if lock and connection.features.has_select_for_update:
         sql += f" FOR UPDATE OF {table}" if related is not None else " FOR UPDATE"
     return sql, where_fields, foreign_key

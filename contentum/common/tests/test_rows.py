@@ -230,6 +230,20 @@ def test_get_joins_only_a_non_null_foreign_key(chat):
         rows.get(Chat, related="prompt_parameters", id=chat.pk)
 
 
+@pytest.mark.parametrize("order_by", ["seq", "-seq"])
+def test_select_reads_every_matching_row_in_order_as_the_orm_does(chat, order_by):
+    for seq in (5, 2):
+        rows.insert([Message(chat=chat, seq=seq, content=f"№{seq}", payload={"seq": seq})])
+    expected = list(Message.objects.filter(chat=chat).order_by(order_by))
+
+    with CaptureQueriesContext(connection) as queries:
+        found = rows.select(Message, order_by=order_by, chat_id=chat.pk)
+
+    assert len(queries) == 1
+    assert [columns(message) for message in found] == [columns(m) for m in expected]
+    assert rows.select(Message, order_by="seq", chat_id=uuid.uuid4()) == []
+
+
 # --- insert -----------------------------------------------------------------------------
 
 
