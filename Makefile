@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test lint format bench bench-flow bench-generation clean
+.PHONY: install run test lint format bench bench-flow bench-generation bench-instructions clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ bench-flow: install
 
 bench-generation: install
 	$(BIN)/python -m bench
+
+bench-instructions: install
+	./scripts/flow_instructions.sh
 
 clean:
 	rm -rf $(VENV) var control .pytest_cache .ruff_cache test-artifacts
