@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contentum.chats.models import Chat, ChatStatus, MessageKind
+from contentum.common.throttling import count_generation_start
 from contentum.generation.services import generation_task_create, requested_size
 from contentum.prompts.services import prompt_assemble, prompt_parameters_create
 
@@ -22,6 +23,7 @@ class CompletionResult:
 
 
 def complete_chat(*, chat: Chat, enriched: Any, origin: str = "") -> CompletionResult:
+    count_generation_start(chat.user)  # first: past the limit nothing is written
     parameters = prompt_parameters_create(user=chat.user, enriched=enriched)
     history = prompt_assemble(user=chat.user, parameters=parameters)
     size = requested_size(aspect_ratio=None, width=None, height=None, parameters=parameters)

@@ -1,12 +1,15 @@
-"""Throttles: the unauthenticated auth endpoints per client address and per email, and the
-endpoints that start an image generation on demand (each costs a provider call) per user.
+"""Throttles: the unauthenticated auth endpoints per client address and per email, and
+whatever starts an image generation (each costs a provider call) per user.
 
 Rates are read from settings at request time (not import time), so they stay configurable.
 """
 
 import hashlib
+from types import SimpleNamespace
+from typing import Any
 
 from django.conf import settings
+from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
 from contentum.common.net import client_ip
@@ -42,8 +45,8 @@ class AuthEmailThrottle(_SettingsRateThrottle):
 
 
 class GenerationUserThrottle(_SettingsRateThrottle):
-    """Per signed-in user, shared by `generate/` and `retry/`. A chat starts one generation
-    at its end, after ten requests, and a user has one unfinished chat: the flow limits it."""
+    """Per signed-in user, shared by `generate/`, `retry/` and the end of a chat: each
+    starts a generation, and each generation costs a provider call."""
 
     rate_name = "generate"
 
@@ -51,3 +54,11 @@ class GenerationUserThrottle(_SettingsRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # refused by the permission check anyway
         return f"throttle:generate:user:{request.user.pk}"
+
+
+def count_generation_start(user: Any) -> None:
+    """Counts a generation started outside the throttled views (a finished chat) against
+    the same limit; past it, 429 (Throttled) before anything is written."""
+    throttle = GenerationUserThrottle()
+    if not throttle.allow_request(SimpleNamespace(user=user), None):
+        raise Throttled(wait=throttle.wait())

@@ -1,0 +1,71 @@
+"""A finished chat starts a generation, so it counts against THROTTLE_GENERATE with
+`generate/` and `retry/`: past the limit the final answer is 429 and nothing is written."""
+
+import pytest
+
+from conftest import client_for
+from contentum.accounts.tests.factories import UserFactory
+from contentum.chats.models import ChatStatus, Message
+from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+from contentum.generation.models import GenerationTask
+from contentum.prompts.models import PromptParameters
+from contentum.prompts.tests.factories import PromptParametersFactory
+
+pytestmark = pytest.mark.django_db
+
+FINAL = DEFAULT_ANSWERS["aspect_ratio"]
+
+
+@pytest.fixture
+def one_a_minute(settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "generate": "1/min"}
+
+
+def final_answer(user, chat):
+    return client_for(user).post(
+        "/api/messages/", {"chat": str(chat.id), "content": FINAL}, format="json"
+    )
+
+
+def test_past_the_limit_the_final_answer_is_429_and_writes_nothing(
+    employee, one_a_minute, django_capture_on_commit_callbacks
+):
+    first = make_chat(employee, answers=8)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert final_answer(employee, first).status_code == 201
+    second = make_chat(employee, answers=8)
+    messages = Message.objects.filter(chat=second).count()
+
+    refused = final_answer(employee, second)
+
+    assert refused.status_code == 429, refused.content
+    assert refused.json()["status"] == "error" and refused.json()["message"]
+    assert int(refused["Retry-After"]) > 0
+    second.refresh_from_db()
+    assert (second.status, second.flow_step) == (ChatStatus.COLLECTING, 8)
+    assert Message.objects.filter(chat=second).count() == messages
+    assert PromptParameters.objects.filter(user=employee).count() == 1
+    assert GenerationTask.objects.filter(owner=employee).count() == 1
+
+
+def test_a_finished_chat_and_generate_share_one_limit(
+    employee, one_a_minute, django_capture_on_commit_callbacks
+):
+    chat = make_chat(employee, answers=8)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert final_answer(employee, chat).status_code == 201
+        parameters = PromptParametersFactory(user=employee)
+        response = client_for(employee).post(
+            "/api/promptactions/generate/",
+            {"prompt_parameters_id": str(parameters.pk)},
+            format="json",
+        )
+
+    assert response.status_code == 429
+
+
+def test_the_limit_is_per_user(employee, one_a_minute, django_capture_on_commit_callbacks):
+    other = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        assert final_answer(employee, make_chat(employee, answers=8)).status_code == 201
+        assert final_answer(other, make_chat(other, answers=8)).status_code == 201
