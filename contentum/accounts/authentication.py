@@ -1,6 +1,7 @@
 """Bearer-token authentication: simplejwt's, with the account read by one plain SELECT and
 each token's signature checked once per process."""
 
+import logging
 import time
 from typing import Any
 
@@ -16,6 +17,8 @@ from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from contentum.common import rows
+
+logger = logging.getLogger(__name__)
 
 # Tokens whose signature and claims were verified in this process, with their expiry.
 VERIFIED_TOKENS_MAX = 4096
@@ -105,13 +108,24 @@ class PendingAccount:
         return self._account is not None
 
     def confirm(self, row: Any = None) -> Any:
-        """The account, confirmed by the rule; `row` is the account read with another row
-        (None: read it now)."""
-        if self._account is None:
+        """The account, confirmed by the rule. `row` is the account as just read with
+        another row, and is always checked: a request may lock twice (an answer enriched by
+        an LLM between its two locks), and the account may change in between. Without
+        `row`, the account confirmed before, else read now."""
+        if row is not None or self._account is None:
             if row is None:
-                row = rows.get(get_user_model(), **{api_settings.USER_ID_FIELD: self.pk})
+                row = self._read()
+            self._account = None
             self._account = confirmed_account(row, self._token)
         return self._account
+
+    def reconfirm(self) -> Any:
+        """Reads the account again and checks it: before answering with an error."""
+        self._account = None
+        return self.confirm(self._read())
+
+    def _read(self) -> Any:
+        return rows.get(get_user_model(), **{api_settings.USER_ID_FIELD: self.pk})
 
     def __getattr__(self, name: str) -> Any:  # only for what the instance itself lacks
         if name.startswith("_"):
@@ -138,8 +152,9 @@ class AccountReadWithRow(JWTAuthentication):
 
 class AccountReadWithRowMixin:
     """Uses `AccountReadWithRow` for `account_read_with_row_actions`. Before any error
-    answer the pending account is confirmed: a token of a removed or deactivated account
-    gets 401 whatever else was wrong with the request, as with the usual authentication."""
+    answer the account is read again and checked: a token of a removed or deactivated
+    account gets 401 whatever else was wrong with the request, as with the usual
+    authentication (an error answer may cost a query; a success does not)."""
 
     account_read_with_row_actions: tuple[str, ...] = ()
 
@@ -155,11 +170,13 @@ class AccountReadWithRowMixin:
 
     def handle_exception(self, exc: Exception) -> Any:
         account = getattr(self.request, "_user", None)
-        if isinstance(account, PendingAccount) and not account.confirmed:
+        if isinstance(account, PendingAccount) and not isinstance(exc, AuthenticationFailed):
             try:
-                account.confirm()
+                account.reconfirm()
             except AuthenticationFailed as refused:
                 exc = refused
+            except Exception:  # the database failed too: answer with the original error
+                logger.exception("Could not re-read the account before an error answer")
         return super().handle_exception(exc)
 
 

@@ -20,6 +20,7 @@ from contentum.chats.messages import next_seq, question_message, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
+from contentum.common.throttling import generation_allowed
 from contentum.prompts.services import enrich_parameters, enrichment_is_local
 from contentum.questionnaire.answers import AnswerRejected, validate_answer
 from contentum.questionnaire.selectors import active_questions
@@ -159,6 +160,7 @@ def message_answer(
                 )
             answers = {**chat.answers, **_validated(chat, content)}
             state = chat.message_count
+            generation_allowed(chat.user)  # past the limit, spare the LLM calls too
         enriched = (state, _enrich(answers, user=chat.user))
     raise ConflictError("Чат одновременно изменяется из другого окна. Повторите ответ.")
 

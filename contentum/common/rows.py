@@ -262,7 +262,8 @@ def _select(
         column = quote(meta.get_field(order_by.removeprefix("-")).column)
         sql += f" ORDER BY {table}.{column}{' DESC' if order_by.startswith('-') else ''}"
     if lock and connection.features.has_select_for_update:
-        sql += f" FOR UPDATE OF {table}" if related is not None else " FOR UPDATE"
+        only_this_table = related is not None and connection.features.has_select_for_update_of
+        sql += f" FOR UPDATE OF {table}" if only_this_table else " FOR UPDATE"
     return sql, where_fields, foreign_key
 
 

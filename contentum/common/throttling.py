@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -56,9 +57,25 @@ class GenerationUserThrottle(_SettingsRateThrottle):
         return f"throttle:generate:user:{request.user.pk}"
 
 
+def generation_allowed(user: Any) -> None:
+    """429 (Throttled) when `user` may start no more generations now; counts nothing."""
+    throttle = GenerationUserThrottle()
+    if throttle.rate is None:
+        return
+    throttle.key = throttle.get_cache_key(SimpleNamespace(user=user), None)
+    throttle.history = throttle.cache.get(throttle.key, [])
+    throttle.now = throttle.timer()
+    while throttle.history and throttle.history[-1] <= throttle.now - throttle.duration:
+        throttle.history.pop()
+    if len(throttle.history) >= throttle.num_requests:
+        raise Throttled(wait=throttle.wait())
+
+
 def count_generation_start(user: Any) -> None:
     """Counts a generation started outside the throttled views (a finished chat) against
-    the same limit; past it, 429 (Throttled) before anything is written."""
-    throttle = GenerationUserThrottle()
-    if not throttle.allow_request(SimpleNamespace(user=user), None):
-        raise Throttled(wait=throttle.wait())
+    the same limit: 429 past it, before anything is written. The start is counted when the
+    caller's transaction commits, so a completion that fails and rolls back costs nothing."""
+    generation_allowed(user)
+    transaction.on_commit(
+        lambda: GenerationUserThrottle().allow_request(SimpleNamespace(user=user), None)
+    )

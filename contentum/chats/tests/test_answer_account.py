@@ -125,3 +125,59 @@ def test_a_pending_account_is_read_and_confirmed_when_more_than_its_id_is_needed
     stale = PendingAccount(employee.pk, AccessToken.for_user(employee))
     with pytest.raises(AuthenticationFailed):
         _ = stale.is_admin
+
+
+@pytest.fixture
+def network_enricher(settings):
+    settings.ENRICHER = "gigachat"  # not configured: it fails at once, the built-in one steps in
+    settings.GIGACHAT_CREDENTIALS = ""
+
+
+def test_an_account_deactivated_while_the_llm_enriches_cannot_finish_the_chat(
+    employee, network_enricher, monkeypatch
+):
+    """The final answer locks the chat twice around an LLM call; the second lock's account
+    row is checked again."""
+    from contentum.chats import flow
+    from contentum.generation.models import GenerationTask
+
+    chat = make_chat(employee, answers=8)
+    enrich = flow._enrich
+
+    def enrich_while_an_admin_deactivates(answers, *, user):
+        type(employee).objects.filter(pk=employee.pk).update(is_active=False)
+        return enrich(answers, user=user)
+
+    monkeypatch.setattr(flow, "_enrich", enrich_while_an_admin_deactivates)
+    before = state(chat)
+
+    response = client_with_token(employee).post(
+        URL, {"chat": str(chat.id), "content": DEFAULT_ANSWERS["aspect_ratio"]}, format="json"
+    )
+
+    assert response.status_code == 401
+    assert state(chat) == before
+    assert not GenerationTask.objects.filter(owner=employee).exists()
+
+
+def test_an_account_removed_while_the_llm_enriches_gets_401(
+    employee, network_enricher, monkeypatch
+):
+    from contentum.chats import flow
+
+    chat = make_chat(employee, answers=8)
+    enrich = flow._enrich
+
+    def enrich_while_an_admin_removes_the_account(answers, *, user):
+        result = enrich(answers, user=user)
+        type(employee).objects.filter(pk=employee.pk).delete()
+        return result
+
+    monkeypatch.setattr(flow, "_enrich", enrich_while_an_admin_removes_the_account)
+
+    response = client_with_token(employee).post(
+        URL, {"chat": str(chat.id), "content": DEFAULT_ANSWERS["aspect_ratio"]}, format="json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["message"] == RUSSIAN_BY_CODE["user_not_found"]

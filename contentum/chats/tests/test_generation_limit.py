@@ -8,7 +8,7 @@ from contentum.accounts.tests.factories import UserFactory
 from contentum.chats.models import ChatStatus, Message
 from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
 from contentum.generation.models import GenerationTask
-from contentum.prompts.models import PromptParameters
+from contentum.prompts.models import PromptParameters, PromptTemplate
 from contentum.prompts.tests.factories import PromptParametersFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,14 @@ FINAL = DEFAULT_ANSWERS["aspect_ratio"]
 
 
 @pytest.fixture
-def one_a_minute(settings):
+def one_a_minute(settings, tmp_path):
+    """One generation a minute; what a commit sends runs at once (eager Celery) on the
+    offline provider, so a counted start is a real one."""
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "generate": "1/min"}
+    settings.IMAGE_PROVIDER = "simulation"
+    settings.SIMULATION_LATENCY_SECONDS = 0.0
+    settings.SIMULATION_FAILURE_MODE = "none"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def final_answer(user, chat):
@@ -31,7 +37,7 @@ def test_past_the_limit_the_final_answer_is_429_and_writes_nothing(
     employee, one_a_minute, django_capture_on_commit_callbacks
 ):
     first = make_chat(employee, answers=8)
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         assert final_answer(employee, first).status_code == 201
     second = make_chat(employee, answers=8)
     messages = Message.objects.filter(chat=second).count()
@@ -52,9 +58,10 @@ def test_a_finished_chat_and_generate_share_one_limit(
     employee, one_a_minute, django_capture_on_commit_callbacks
 ):
     chat = make_chat(employee, answers=8)
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         assert final_answer(employee, chat).status_code == 201
-        parameters = PromptParametersFactory(user=employee)
+    parameters = PromptParametersFactory(user=employee)
+    with django_capture_on_commit_callbacks(execute=True):
         response = client_for(employee).post(
             "/api/promptactions/generate/",
             {"prompt_parameters_id": str(parameters.pk)},
@@ -66,6 +73,43 @@ def test_a_finished_chat_and_generate_share_one_limit(
 
 def test_the_limit_is_per_user(employee, one_a_minute, django_capture_on_commit_callbacks):
     other = UserFactory()
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         assert final_answer(employee, make_chat(employee, answers=8)).status_code == 201
         assert final_answer(other, make_chat(other, answers=8)).status_code == 201
+
+
+def test_a_final_answer_that_fails_does_not_use_up_the_limit(
+    employee, one_a_minute, django_capture_on_commit_callbacks
+):
+    """The start is counted when the chat's transaction commits: a completion refused
+    later in the hand-off (here: no active template) costs nothing."""
+    chat = make_chat(employee, answers=8)
+    active = list(PromptTemplate.objects.filter(is_active=True).values_list("pk", flat=True))
+    PromptTemplate.objects.update(is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert final_answer(employee, chat).status_code == 409
+
+    PromptTemplate.objects.filter(pk__in=active).update(is_active=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert final_answer(employee, chat).status_code == 201
+
+
+def test_past_the_limit_a_network_enricher_is_not_called(
+    employee, one_a_minute, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With an LLM enricher the final answer enriches before its second lock: past the
+    limit it is refused before any call."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert final_answer(employee, make_chat(employee, answers=8)).status_code == 201
+    chat = make_chat(employee, answers=8)
+    settings.ENRICHER = "gigachat"
+    calls = []
+    monkeypatch.setattr(
+        "contentum.prompts.enrichment.gigachat.llm_complete",
+        lambda *args, **kwargs: calls.append(args) or "описание",
+    )
+
+    refused = final_answer(employee, chat)
+
+    assert refused.status_code == 429
+    assert calls == []
