@@ -81,3 +81,23 @@ def employee_client(employee) -> APIClient:
 @pytest.fixture
 def admin_client_api(admin_user) -> APIClient:
     return client_for(admin_user)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Each test stores its images in its own folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def simulation(settings, media):
+    """The offline provider with no latency: in eager Celery a countdown does not wait, so
+    a job must be done by its first poll (or the polls would chain without pause)."""
+    settings.IMAGE_PROVIDER = "simulation"
+    settings.SIMULATION_LATENCY_SECONDS = 0.0
+    settings.SIMULATION_FAILURE_MODE = "none"
+    settings.SIMULATION_FAILURE_ATTEMPTS = None
+    settings.PARAPHRASER = "rules"
+    settings.PUBLIC_BASE_URL = ""
+    return settings

@@ -35,20 +35,14 @@ def get(
     row comes in the same query (an inner join), as `select_related` would.
     """
     alias = router.db_for_write(model) if lock else router.db_for_read(model)
-    connection = connections[alias]
-    if lock and connection.get_autocommit():
+    if lock and connections[alias].get_autocommit():
         raise TransactionManagementError("rows.get(lock=True) needs a transaction.")
-    if any(value is None for value in equals.values()):
-        raise ValueError("rows.get matches by equality: None never equals anything in SQL.")
-    sql, where_fields, foreign_key = _select(model, tuple(equals), lock, related, None, alias)
-    params = [field.get_db_prep_value(equals[name], connection) for name, field in where_fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchmany(2)
+    found, foreign_key = _fetch(model, equals, alias, lock=lock, related=related, limit=2)
     if not found:
         return None
     if len(found) > 1:
         raise model.MultipleObjectsReturned(f"rows.get({model.__name__}) matched several rows.")
+    connection = connections[alias]
     width = len(model._meta.concrete_fields)
     obj = _instance(model, found[0][:width], connection, alias)
     if foreign_key is not None:
@@ -61,15 +55,30 @@ def select(model: type[M], *, order_by: str, **equals: Any) -> list[M]:
     """Every row where each given column equals its value, ordered by the field `order_by`
     (a leading "-" for descending). Keys and values as in `get`."""
     alias = router.db_for_read(model)
-    connection = connections[alias]
+    found, _ = _fetch(model, equals, alias, order_by=order_by)
+    return [_instance(model, row, connections[alias], alias) for row in found]
+
+
+def _fetch(
+    model: type[Model],
+    equals: dict[str, Any],
+    alias: str,
+    *,
+    lock: bool = False,
+    related: str | None = None,
+    order_by: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[tuple], Field | None]:
+    """The raw rows of `get` and `select` (at most `limit`), and the joined foreign key."""
     if any(value is None for value in equals.values()):
-        raise ValueError("rows.select matches by equality: None never equals anything in SQL.")
-    sql, where_fields, _ = _select(model, tuple(equals), False, None, order_by, alias)
+        raise ValueError("rows match by equality: None never equals anything in SQL.")
+    connection = connections[alias]
+    sql, where_fields, foreign_key = _select(model, tuple(equals), lock, related, order_by, alias)
     params = [field.get_db_prep_value(equals[name], connection) for name, field in where_fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = cursor.fetchall()
-    return [_instance(model, row, connection, alias) for row in found]
+        found = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+    return found, foreign_key
 
 
 def _instance(model: type[M], row: Sequence[Any], connection: Any, alias: str) -> M:

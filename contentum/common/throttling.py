@@ -57,17 +57,17 @@ class GenerationUserThrottle(_SettingsRateThrottle):
         return f"throttle:generate:user:{request.user.pk}"
 
 
+class _GenerationCheck(GenerationUserThrottle):
+    """The same check, counting nothing."""
+
+    def throttle_success(self) -> bool:
+        return True
+
+
 def generation_allowed(user: Any) -> None:
     """429 (Throttled) when `user` may start no more generations now; counts nothing."""
-    throttle = GenerationUserThrottle()
-    if throttle.rate is None:
-        return
-    throttle.key = throttle.get_cache_key(SimpleNamespace(user=user), None)
-    throttle.history = throttle.cache.get(throttle.key, [])
-    throttle.now = throttle.timer()
-    while throttle.history and throttle.history[-1] <= throttle.now - throttle.duration:
-        throttle.history.pop()
-    if len(throttle.history) >= throttle.num_requests:
+    throttle = _GenerationCheck()
+    if not throttle.allow_request(SimpleNamespace(user=user), None):
         raise Throttled(wait=throttle.wait())
 
 

@@ -17,14 +17,10 @@ FINAL = DEFAULT_ANSWERS["aspect_ratio"]
 
 
 @pytest.fixture
-def one_a_minute(settings, tmp_path):
+def one_a_minute(settings, simulation):
     """One generation a minute; what a commit sends runs at once (eager Celery) on the
     offline provider, so a counted start is a real one."""
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "generate": "1/min"}
-    settings.IMAGE_PROVIDER = "simulation"
-    settings.SIMULATION_LATENCY_SECONDS = 0.0
-    settings.SIMULATION_FAILURE_MODE = "none"
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def final_answer(user, chat):

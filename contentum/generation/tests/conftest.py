@@ -1,5 +1,6 @@
-"""Fixtures of the generation tests: the fake Fusion Brain, settings for a fast offline
-pipeline, running what a commit would send, and a listener that records what it heard."""
+"""Fixtures of the generation tests: the fake Fusion Brain, running what a commit would
+send, and a listener that records what it heard (`media` and `simulation`, the settings
+for a fast offline pipeline, are in the root conftest: chats tests use them too)."""
 
 from contextlib import contextmanager
 
@@ -23,26 +24,6 @@ def kandinsky(fusionbrain):
     provider = fusionbrain.provider()
     yield provider
     provider.close()
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    """Each test stores its images in its own folder."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def simulation(settings, media):
-    """The offline provider with no latency: in eager Celery a countdown does not wait, so
-    a job must be done by its first poll (or the polls would chain without pause)."""
-    settings.IMAGE_PROVIDER = "simulation"
-    settings.SIMULATION_LATENCY_SECONDS = 0.0
-    settings.SIMULATION_FAILURE_MODE = "none"
-    settings.SIMULATION_FAILURE_ATTEMPTS = None
-    settings.PARAPHRASER = "rules"
-    settings.PUBLIC_BASE_URL = ""
-    return settings
 
 
 @pytest.fixture
