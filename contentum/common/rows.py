@@ -8,13 +8,20 @@ write the SQL the ORM would write. The SQL text is cached per shape; values go t
 model's own fields (`get_db_prep_save`, `pre_save`, the backend's converters), so UUIDs,
 JSON, `auto_now` and time zones behave exactly as with the ORM, on PostgreSQL and SQLite.
 No model signals are sent (as with `bulk_create`); the models written here have none.
+
+On PostgreSQL each statement is prepared once per database session and then EXECUTEd by
+name (see `_prepared`): the server parses and plans the chat's lock query and the answer's
+writes once per connection instead of on every answer.
 """
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import Field, Model
 from django.db.transaction import TransactionManagementError
@@ -76,7 +83,7 @@ def _fetch(
     sql, where_fields, foreign_key = _select(model, tuple(equals), lock, related, order_by, alias)
     params = [field.get_db_prep_value(equals[name], connection) for name, field in where_fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_prepared(connection, sql), params)
         found = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
     return found, foreign_key
 
@@ -101,8 +108,9 @@ def update(obj: Model, fields: Sequence[str]) -> int:
     change = Update(obj, fields)
     alias = router.db_for_write(change.model)
     sql, params = change.statement(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(_prepared(connection, sql), params)
         return cursor.rowcount
 
 
@@ -172,9 +180,10 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True) -> None:
     alias = router.db_for_write(changes[0].model)
     connection = connections[alias]
     statements = [change.statement(alias) for change in changes]
-    if not wait_for_disk and connection.vendor == "postgresql":
-        statements.insert(0, ("SET LOCAL synchronous_commit TO OFF", []))
     with connection.cursor() as cursor:
+        statements = [(_prepared(connection, sql), params) for sql, params in statements]
+        if not wait_for_disk and connection.vendor == "postgresql":
+            statements.insert(0, ("SET LOCAL synchronous_commit TO OFF", []))
         if len(statements) > 1 and _sends_many_at_once(connection):
             cursor.execute(
                 ";\n".join(sql for sql, _ in statements),
@@ -191,6 +200,60 @@ def _sends_many_at_once(connection: Any) -> bool:
     return connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
         "server_side_binding"
     )
+
+
+# The statements prepared in each PostgreSQL session, by its psycopg connection: a new
+# connection (Django reconnects after CONN_MAX_AGE or an error) starts with none.
+_prepared_in: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()
+
+
+def _prepared(connection: Any, sql: str) -> str:
+    """`sql` as an EXECUTE of the same statement prepared in this session, where that works.
+
+    Parsing and planning cost PostgreSQL more than running these statements: 0.085 ms of
+    the lock query's 0.11 ms, measured. The PREPARE goes through psycopg directly, once per
+    session, like Django's own session set-up; it is not a query of the request. Prepared
+    statements outlive a rolled-back transaction, so the bookkeeping stays true. Off with
+    DB_PREPARED_STATEMENTS=false, for poolers in transaction mode (PgBouncer), which move
+    a client between server sessions; with server-side binding psycopg prepares by itself.
+    """
+    if not (settings.DB_PREPARED_STATEMENTS and _sends_many_at_once(connection)):
+        return sql
+    name, body, arity = _preparable(sql)
+    session = connection.connection
+    prepared = _prepared_in.setdefault(session, set())
+    if name not in prepared:
+        session.execute(f"PREPARE {name} AS {body}")
+        prepared.add(name)
+    return f"EXECUTE {name}({', '.join(['%s'] * arity)})" if arity else f"EXECUTE {name}"
+
+
+_BODIES: dict[str, str] = {}
+
+
+@lru_cache(maxsize=256)
+def _preparable(sql: str) -> tuple[str, str, int]:
+    """The statement's name (from its text, so every process agrees), its body with
+    PostgreSQL's numbered parameters, and how many it takes."""
+    if "%%" in sql:
+        raise ValueError("rows prepares statements without literal percent signs.")
+    name = "contentum_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:24]
+    parts = sql.split("%s")
+    body = "".join(f"{part}${number}" for number, part in enumerate(parts[:-1], 1)) + parts[-1]
+    _BODIES[name] = sql
+    return name, body, len(parts) - 1
+
+
+def readable(sql: str) -> str:
+    """A logged statement as written: an EXECUTE of a statement this module prepared is
+    shown as that statement (for tests and debugging)."""
+    return ";\n".join(_readable_one(part) for part in sql.split(";\n"))
+
+
+def _readable_one(sql: str) -> str:
+    if sql.startswith("EXECUTE contentum_"):
+        return _BODIES.get(sql.removeprefix("EXECUTE ").split("(", 1)[0], sql)
+    return sql
 
 
 def _prepare_related(obj: Model, operation: str, fields: Sequence[Field] | None = None) -> None:

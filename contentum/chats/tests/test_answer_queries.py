@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import client_for
 from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+from contentum.common.rows import readable
 
 ANSWER_QUERY_BUDGET = 6
 # What an answer really costs: the chat under its lock with its owner's account (one query),
@@ -20,9 +21,11 @@ FINAL_ANSWER_QUERIES = {"postgresql": 9, "sqlite": 11}
 
 
 def statements(queries):
-    """Queries that reach the database, without transaction bookkeeping."""
+    """Queries that reach the database, without transaction bookkeeping, as written (not as
+    the EXECUTE of a prepared statement)."""
     skip = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
-    return [q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(skip)]
+    sql = [q["sql"] for q in queries.captured_queries]
+    return [readable(statement) for statement in sql if not statement.upper().startswith(skip)]
 
 
 def answer_queries(user, chat, content):

@@ -201,7 +201,7 @@ def test_lock_selects_for_update_on_postgresql_only_in_one_query(chat, lock):
 
     assert row.pk == chat.pk
     assert len(queries) == 1
-    sql = queries[0]["sql"]
+    sql = rows.readable(queries[0]["sql"])
     assert sql.startswith("SELECT ")
     assert sql.endswith(" FOR UPDATE") is (lock and connection.vendor == "postgresql")
 
@@ -218,7 +218,8 @@ def test_get_with_related_reads_both_rows_in_one_query_as_select_related_does(ch
     assert columns(row) == columns(expected)
     assert columns(owner) == columns(expected.user)
     if lock and connection.vendor == "postgresql":
-        assert queries[0]["sql"].endswith('FOR UPDATE OF "chats_chat"')  # the account is not locked
+        # the account is not locked
+        assert rows.readable(queries[0]["sql"]).endswith('FOR UPDATE OF "chats_chat"')
 
 
 def test_get_with_related_is_none_when_the_row_is_missing(chat):
@@ -257,7 +258,7 @@ def test_insert_writes_several_messages_in_one_query(chat):
     with CaptureQueriesContext(connection) as queries:
         rows.insert(messages)
 
-    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT INTO ")
+    assert len(queries) == 1 and rows.readable(queries[0]["sql"]).startswith("INSERT INTO ")
     for message in messages:
         assert columns(from_orm(message)) == columns(message)
 
@@ -392,7 +393,7 @@ def test_update_returns_the_rowcount_in_one_query(chat):
     with CaptureQueriesContext(connection) as queries:
         assert rows.update(chat, ["title"]) == 1
 
-    assert len(queries) == 1 and queries[0]["sql"].startswith("UPDATE ")
+    assert len(queries) == 1 and rows.readable(queries[0]["sql"]).startswith("UPDATE ")
     Chat.objects.filter(pk=chat.pk).delete()
     assert rows.update(chat, ["title"]) == 0
 
@@ -514,3 +515,82 @@ def test_a_related_object_saved_after_the_assignment_is_stored_by_its_id(employe
     rows.insert([log])
 
     assert AuditLog.objects.get(pk=log.pk).actor_id == employee.pk
+
+
+# --- prepared statements (PostgreSQL) -----------------------------------------------------
+
+
+def prepared_in_session():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_statement_is_prepared_once_per_session_and_executed_by_name(chat):
+    connection.close()  # a new session: nothing prepared in it yet
+    with CaptureQueriesContext(connection) as queries:
+        first = rows.get(Chat, id=chat.pk)
+        second = rows.get(Chat, id=chat.pk)
+
+    assert columns(first) == columns(second) == columns(from_orm(chat))
+    sent = [q["sql"] for q in queries.captured_queries]
+    assert len(sent) == 2 and sent[0] == sent[1]  # the PREPARE is not a query of the request
+    assert sent[0].startswith("EXECUTE contentum_")
+    name = sent[0].removeprefix("EXECUTE ").split("(")[0]
+    prepared = prepared_in_session()
+    assert list(prepared) == [name]
+    assert prepared[name].startswith(f'PREPARE {name} AS SELECT "chats_chat"."id"')
+    assert rows.readable(sent[0]).endswith('WHERE "chats_chat"."id" = %s')
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_prepared_statements_outlive_a_rollback_and_a_new_session_prepares_again(chat):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert([new_message(chat, 2)])
+        rows.insert([new_message(chat, 2)])  # the same seq: the transaction is undone
+
+    rows.insert([new_message(chat, 3)])  # already prepared in this session: no error
+    connection.close()
+    rows.insert([new_message(chat, 4)])  # a new session prepares it again
+
+    assert list(Message.objects.filter(chat=chat).values_list("seq", flat=True)) == [1, 3, 4]
+    assert len(prepared_in_session()) == 1
+
+
+@pytest.mark.postgres
+def test_the_answers_writes_run_as_prepared_statements_in_one_query(chat, employee):
+    messages = [new_message(chat, 2), new_message(chat, 3)]
+    chat.message_count, chat.last_message = 3, messages[-1]
+    log = AuditLog(actor=employee, actor_email=employee.email, action="chat.answered")
+
+    with CaptureQueriesContext(connection) as queries:
+        rows.write(
+            rows.Insert(messages),
+            rows.Update(chat, ["message_count", "last_message"]),
+            rows.Insert([log]),
+            wait_for_disk=False,
+        )
+
+    (sent,) = [q["sql"] for q in queries.captured_queries]
+    first, *executes = sent.split(";\n")
+    assert first == "SET LOCAL synchronous_commit TO OFF"
+    assert len(executes) == 3 and all(s.startswith("EXECUTE contentum_") for s in executes)
+    assert [s.split()[0] for s in rows.readable(sent).split(";\n")] == [
+        "SET",
+        "INSERT",
+        "UPDATE",
+        "INSERT",
+    ]
+    assert Chat.objects.get(pk=chat.pk).last_message_id == messages[-1].pk
+
+
+@pytest.mark.postgres
+def test_with_prepared_statements_off_the_sql_is_sent_as_written(chat, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as queries:
+        rows.get(Chat, id=chat.pk)
+
+    assert queries.captured_queries[0]["sql"].startswith('SELECT "chats_chat"."id"')
