@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.db import connections, router
@@ -202,11 +201,6 @@ def _sends_many_at_once(connection: Any) -> bool:
     )
 
 
-# The statements prepared in each PostgreSQL session, by its psycopg connection: a new
-# connection (Django reconnects after CONN_MAX_AGE or an error) starts with none.
-_prepared_in: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()
-
-
 def _prepared(connection: Any, sql: str) -> str:
     """`sql` as an EXECUTE of the same statement prepared in this session, where that works.
 
@@ -219,29 +213,40 @@ def _prepared(connection: Any, sql: str) -> str:
     """
     if not (settings.DB_PREPARED_STATEMENTS and _sends_many_at_once(connection)):
         return sql
-    name, body, arity = _preparable(sql)
-    session = connection.connection
-    prepared = _prepared_in.setdefault(session, set())
+    name, body, execute = _preparable(sql)
+    prepared = _prepared_in(connection)
     if name not in prepared:
-        session.execute(f"PREPARE {name} AS {body}")
+        connection.connection.execute(f"PREPARE {name} AS {body}")
         prepared.add(name)
-    return f"EXECUTE {name}({', '.join(['%s'] * arity)})" if arity else f"EXECUTE {name}"
+    return execute
+
+
+def _prepared_in(connection: Any) -> set[str]:
+    """The names prepared in the connection's current session: a new session (Django
+    reconnects after CONN_MAX_AGE or an error) starts with none."""
+    session = connection.connection
+    known = connection.__dict__.get("_rows_prepared")
+    if known is None or known[0] is not session:
+        known = connection._rows_prepared = (session, set())
+    return known[1]
 
 
 _BODIES: dict[str, str] = {}
 
 
 @lru_cache(maxsize=256)
-def _preparable(sql: str) -> tuple[str, str, int]:
+def _preparable(sql: str) -> tuple[str, str, str]:
     """The statement's name (from its text, so every process agrees), its body with
-    PostgreSQL's numbered parameters, and how many it takes."""
+    PostgreSQL's numbered parameters, and the EXECUTE that runs it."""
     if "%%" in sql:
         raise ValueError("rows prepares statements without literal percent signs.")
     name = "contentum_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:24]
     parts = sql.split("%s")
     body = "".join(f"{part}${number}" for number, part in enumerate(parts[:-1], 1)) + parts[-1]
+    arity = len(parts) - 1
     _BODIES[name] = sql
-    return name, body, len(parts) - 1
+    execute = f"EXECUTE {name}({', '.join(['%s'] * arity)})" if arity else f"EXECUTE {name}"
+    return name, body, execute
 
 
 def readable(sql: str) -> str:
