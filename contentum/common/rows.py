@@ -216,7 +216,8 @@ def _prepared(connection: Any, sql: str) -> str:
     name, body, execute = _preparable(sql)
     prepared = _prepared_in(connection)
     if name not in prepared:
-        connection.connection.execute(f"PREPARE {name} AS {body}")
+        with connection.wrap_database_errors:  # Django's errors, and a lost connection noted
+            connection.connection.execute(f"PREPARE {name} AS {body}")
         prepared.add(name)
     return execute
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, InternalError, connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -558,6 +558,23 @@ def test_prepared_statements_outlive_a_rollback_and_a_new_session_prepares_again
 
     assert list(Message.objects.filter(chat=chat).values_list("seq", flat=True)) == [1, 3, 4]
     assert len(prepared_in_session()) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_prepare_raises_djangos_error_and_prepares_nothing(chat):
+    """Callers catch Django's database errors, and Django drops a connection only when its
+    errors went through its own wrapper."""
+    connection.close()
+    with transaction.atomic():
+        with pytest.raises(DataError), connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")  # the transaction is aborted from here on
+        with pytest.raises(InternalError):
+            rows.get(Chat, id=chat.pk)
+        transaction.set_rollback(True)
+
+    assert prepared_in_session() == {}
+    assert rows.get(Chat, id=chat.pk).pk == chat.pk  # prepared now, and it works
 
 
 @pytest.mark.postgres
