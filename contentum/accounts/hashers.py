@@ -1,3 +1,4 @@
+from argon2.low_level import Type, hash_secret_raw
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 
@@ -16,3 +17,25 @@ class Argon2idPasswordHasher(Argon2PasswordHasher):
     time_cost = 5
     memory_cost = 7168
     parallelism = 1
+
+
+# What the portable build of the Argon2 library (PyPI's wheel) computes for b"password"
+# salted with b"somesalt" at the setting above.
+KNOWN_ANSWER = "b006af3954fd952b17e23795d993512da1f7c0a311a42e2e6064f0b694c0ec91"
+
+
+def computes_the_known_answer() -> bool:
+    """Whether the installed Argon2 library hashes as the portable build does, at our own
+    setting: `make install` may build it for the CPU at hand (scripts/native_argon2.sh)."""
+    hasher = Argon2idPasswordHasher()
+    tag = hash_secret_raw(
+        b"password",
+        b"somesalt",
+        time_cost=hasher.time_cost,
+        memory_cost=hasher.memory_cost,
+        parallelism=hasher.parallelism,
+        hash_len=32,
+        type=Type.ID,
+        version=19,
+    )
+    return tag.hex() == KNOWN_ANSWER
