@@ -199,18 +199,13 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
     chat.is_temporary = False
     chat.expires_at = None
     if chat.flow_step < chat.total_steps:
+        # No audit row: the answer is in the chat's history, with its time, and the audit
+        # log keeps the chat's turning points (created, completed, went back, deleted).
         system_message = question_message(chat, seq=seq + 1)
-        answered = audit_entry(
-            action="chat.answered",
-            actor=chat.user,
-            target=chat,
-            details={"key": question["key"], "step": chat.flow_step},
-        )
         save_messages(
             chat,
             [user_message, system_message],
             fields=ANSWER_FIELDS,
-            audit=answered,
             wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
         )
         return AnswerOutcome(user_message=user_message, system_message=system_message)

@@ -100,18 +100,18 @@ def test_an_active_account_still_gets_404_for_someone_elses_chat(employee):
     assert response.status_code == 404
 
 
-def test_the_answer_is_written_by_the_account_read_with_the_chat(employee):
-    chat = make_chat(employee)
+def test_the_chat_is_completed_by_the_account_read_with_the_chat(employee):
+    chat = make_chat(employee, answers=8)
 
     response = client_with_token(employee).post(
-        URL, {"chat": str(chat.id), "content": DEFAULT_ANSWERS["idea"]}, format="json"
+        URL, {"chat": str(chat.id), "content": DEFAULT_ANSWERS["aspect_ratio"]}, format="json"
     )
 
     assert response.status_code == 201
     from contentum.audit.models import AuditLog
 
-    answered = AuditLog.objects.get(action="chat.answered", target_id=str(chat.id))
-    assert (answered.actor_id, answered.actor_email) == (employee.id, employee.email)
+    completed = AuditLog.objects.get(action="chat.completed", target_id=str(chat.id))
+    assert (completed.actor_id, completed.actor_email) == (employee.id, employee.email)
 
 
 def test_a_pending_account_is_read_and_confirmed_when_more_than_its_id_is_needed(employee):

@@ -10,9 +10,9 @@ from contentum.common.rows import readable
 
 ANSWER_QUERY_BUDGET = 6
 # What an answer really costs: the chat under its lock with its owner's account (one query),
-# and the writes (the messages, the chat and the audit row), which psycopg sends as one
+# and the writes (the messages and the chat), which psycopg sends as one
 # query on PostgreSQL.
-ANSWER_QUERIES = {"postgresql": 2, "sqlite": 4}
+ANSWER_QUERIES = {"postgresql": 2, "sqlite": 3}
 # The final answer also stores the parameters, the prompt history (reading the active
 # template and its revision) and the generation task, each with its audit row. With an enricher that
 # calls the network it reads the chat once more: the enrichment runs outside the lock.

@@ -79,7 +79,9 @@ def test_answering_every_question_completes_the_flow(employee_client, employee):
     assert chat.answers["aspect_ratio"] == "9:16"
     assert chat.answers["event_genre"] == "Спектакль"  # matched to the option's spelling
     assert AuditLog.objects.filter(action="chat.completed", target_id=str(chat_id)).count() == 1
-    assert AuditLog.objects.filter(action="chat.answered", target_id=str(chat_id)).count() == 8
+    # The answers are in the chat's history; the audit log keeps only its turning points.
+    actions = AuditLog.objects.filter(target_id=str(chat_id)).values_list("action", flat=True)
+    assert set(actions) == {"chat.created", "chat.completed"}
 
 
 @pytest.mark.django_db

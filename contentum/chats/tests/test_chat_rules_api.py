@@ -16,7 +16,7 @@ def answer(client, chat_id, content, **extra):
 
 def assert_nothing_written(chat, messages_before):
     assert Message.objects.filter(chat=chat).count() == messages_before
-    assert not AuditLog.objects.filter(action="chat.answered").exists()
+    assert not AuditLog.objects.filter(action="chat.completed").exists()
 
 
 @pytest.mark.django_db
