@@ -98,6 +98,7 @@ def chat_create(
                 # SET LOCAL lasts to the end of the transaction: an initial message may
                 # finish the chat in it, and a finished chat must wait for the disk.
                 wait_for_disk=not settings.CHAT_ASYNC_COMMIT or initial_message is not None,
+                last=initial_message is None,
             )
             if initial_message is not None:
                 outcome = _answer_locked(chat, initial_message, enriched=None, origin=origin)
@@ -207,6 +208,7 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
             [user_message, system_message],
             fields=ANSWER_FIELDS,
             wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
+            last=True,
         )
         return AnswerOutcome(user_message=user_message, system_message=system_message)
     if enriched is None:  # a local enricher, or a chat completed by its initialMessage
@@ -240,6 +242,7 @@ def _complete_locked(
         [user_message, system_message],
         fields=[*ANSWER_FIELDS, "status", "prompt_parameters"],
         audit=completed,
+        last=True,
     )
     return AnswerOutcome(
         user_message=user_message,
@@ -276,5 +279,6 @@ def chat_back(*, user: Any, chat_id: UUID | str) -> Message:
             fields=["answers", "flow_step"],
             audit=went_back,
             wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
+            last=True,
         )
     return message

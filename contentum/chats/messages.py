@@ -58,10 +58,11 @@ def save_messages(
     fields: Sequence[str] = (),
     audit: AuditLog | None = None,
     wait_for_disk: bool = True,
+    last: bool = False,
 ) -> None:
     """Adds `messages` to the chat and stores them, the chat's changed `fields` (its message
     counters always) and the event's audit row: one round trip on PostgreSQL. Call it inside
-    the chat's transaction; see `rows.write` for `wait_for_disk`."""
+    the chat's transaction; see `rows.write` for `wait_for_disk` and `last`."""
     chat.message_count += len(messages)
     chat.last_message = messages[-1]
     changes = [
@@ -70,4 +71,4 @@ def save_messages(
     ]
     if audit is not None:
         changes.append(rows.Insert([audit]))
-    rows.write(*changes, wait_for_disk=wait_for_disk)
+    rows.write(*changes, wait_for_disk=wait_for_disk, last=last)

@@ -162,7 +162,7 @@ class Update:
         pass
 
 
-def write(*changes: Insert | Update, wait_for_disk: bool = True) -> None:
+def write(*changes: Insert | Update, wait_for_disk: bool = True, last: bool = False) -> None:
     """Runs the changes in order, in one round trip where the driver allows it.
 
     psycopg with client-side binding (Django's default) sends several statements as one
@@ -175,6 +175,11 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True) -> None:
     (not of the application) may then lose the last fraction of a second of such commits;
     it never applies one in part, and other transactions keep waiting as configured. The
     application's workers stop idling on a disk flush at every commit (see `chats.flow`).
+
+    `last=True` says nothing else runs in the caller's transaction after these changes: on
+    our PostgreSQL backend, in the outermost atomic block, COMMIT goes in the same round
+    trip (`common.postgresql`), and the block refuses any further statement. Elsewhere the
+    atomic block commits as usual.
     """
     alias = router.db_for_write(changes[0].model)
     connection = connections[alias]
@@ -183,6 +188,9 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True) -> None:
         statements = [(_prepared(connection, sql), params) for sql, params in statements]
         if not wait_for_disk and connection.vendor == "postgresql":
             statements.insert(0, ("SET LOCAL synchronous_commit TO OFF", []))
+        commits = last and _commits_with_statement(connection)
+        if commits:
+            statements.append(("COMMIT", []))
         if len(statements) > 1 and _sends_many_at_once(connection):
             cursor.execute(
                 ";\n".join(sql for sql, _ in statements),
@@ -191,8 +199,15 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True) -> None:
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)
+    if commits:
+        connection.committed_with_last_statement()
     for change in changes:
         change.done(alias)
+
+
+def _commits_with_statement(connection: Any) -> bool:
+    check = getattr(connection, "can_commit_with_last_statement", None)
+    return check is not None and check()
 
 
 def _sends_many_at_once(connection: Any) -> bool:

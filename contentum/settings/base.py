@@ -103,6 +103,9 @@ TEMPLATES = [
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=600)
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with transactions that cost no round trips of their own.
+        DATABASES["default"]["ENGINE"] = "contentum.common.postgresql"
 else:
     DATABASES = {
         "default": {
