@@ -245,6 +245,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Kombu's Redis transport, reusing one client per channel (`common/broker.py`).
+    CELERY_BROKER_TRANSPORT = "contentum.common.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     for sub in ("queue", "processed", "control"):

@@ -93,6 +93,7 @@ def live_broker(kind: str, var_dir: Path, redis_url: str) -> Iterator[dict[str, 
     conf = celery_app.conf
     keys = (
         "broker_url",
+        "broker_transport",
         "broker_transport_options",
         "task_always_eager",
         "task_routes",
@@ -109,12 +110,13 @@ def live_broker(kind: str, var_dir: Path, redis_url: str) -> Iterator[dict[str, 
     env = {"GENERATION_QUEUE_PREFIX": prefix}
     if kind == "redis":
         url, options = redis_url, {"visibility_timeout": 3600}
+        transport = "contentum.common.broker:Transport"  # as settings/base.py sets it
         env["REDIS_URL"] = redis_url
     else:
         folder, processed = var_dir / "broker" / "queue", var_dir / "broker" / "processed"
         folder.mkdir(parents=True, exist_ok=True)
         processed.mkdir(parents=True, exist_ok=True)
-        url = "filesystem://"
+        url, transport = "filesystem://", None
         env["REDIS_URL"] = ""
         options = {
             "data_folder_in": str(folder),
@@ -127,6 +129,7 @@ def live_broker(kind: str, var_dir: Path, redis_url: str) -> Iterator[dict[str, 
         }
     conf.update(
         broker_url=url,
+        broker_transport=transport,
         broker_transport_options=options,
         task_always_eager=False,
         task_routes=routes,
