@@ -223,27 +223,30 @@ def _enrich(answers: dict[str, str], *, user: Any) -> Any:
 def _complete_locked(
     chat: Chat, user_message: Message, enriched: Any, *, origin: str
 ) -> AnswerOutcome:
-    """The hand-off to prompts and generation, inside the chat's transaction."""
-    result = completion.complete_chat(chat=chat, enriched=enriched, origin=origin)
-    system_message = Message(
-        chat=chat,
-        seq=user_message.seq + 1,
-        message_type=MessageType.SYSTEM,
-        kind=result.message_kind,
-        content=result.message_text,
-        payload=result.payload,
-    )
-    chat.status = result.status
-    completed = audit_entry(
-        action="chat.completed", actor=chat.user, target=chat, details=result.payload
-    )
-    save_messages(
-        chat,
-        [user_message, system_message],
-        fields=[*ANSWER_FIELDS, "status", "prompt_parameters"],
-        audit=completed,
-        last=True,
-    )
+    """The hand-off to prompts and generation, inside the chat's transaction. Its rows (the
+    parameters, the prompt, the task, their audit rows, the messages and the chat) reach
+    the database together, with the COMMIT, in one round trip."""
+    with rows.together():
+        result = completion.complete_chat(chat=chat, enriched=enriched, origin=origin)
+        system_message = Message(
+            chat=chat,
+            seq=user_message.seq + 1,
+            message_type=MessageType.SYSTEM,
+            kind=result.message_kind,
+            content=result.message_text,
+            payload=result.payload,
+        )
+        chat.status = result.status
+        completed = audit_entry(
+            action="chat.completed", actor=chat.user, target=chat, details=result.payload
+        )
+        save_messages(
+            chat,
+            [user_message, system_message],
+            fields=[*ANSWER_FIELDS, "status", "prompt_parameters"],
+            audit=completed,
+            last=True,
+        )
     return AnswerOutcome(
         user_message=user_message,
         system_message=system_message,

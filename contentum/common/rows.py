@@ -15,13 +15,14 @@ writes once per connection instead of on every answer.
 """
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Field, Model
 from django.db.transaction import TransactionManagementError
 
@@ -106,8 +107,10 @@ def update(obj: Model, fields: Sequence[str]) -> int:
         raise ValueError("rows.update needs at least one field.")
     change = Update(obj, fields)
     alias = router.db_for_write(change.model)
-    sql, params = change.statement(alias)
     connection = connections[alias]
+    if connection.__dict__.get("_rows_held") is not None:
+        raise RuntimeError("rows.update returns a row count: it cannot wait in rows.together().")
+    sql, params = change.statement(alias)
     with connection.cursor() as cursor:
         cursor.execute(_prepared(connection, sql), params)
         return cursor.rowcount
@@ -183,14 +186,65 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True, last: bool = Fa
     """
     alias = router.db_for_write(changes[0].model)
     connection = connections[alias]
+    connection.ensure_connection()
     statements = [change.statement(alias) for change in changes]
+    statements = [(_prepared(connection, sql), params) for sql, params in statements]
+    held = connection.__dict__.get("_rows_held")
+    if held is not None:
+        held.append(_Held(statements, wait_for_disk, last))
+    else:
+        _send(connection, statements, wait_for_disk=wait_for_disk, last=last)
+    for change in changes:
+        change.done(alias)
+
+
+@dataclass(frozen=True)
+class _Held:
+    statements: list[tuple[str, list[Any]]]
+    wait_for_disk: bool
+    last: bool
+
+
+@contextmanager
+def together(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Holds the writes made inside (`write`, `insert`) and sends them, in order, in one
+    round trip when the block ends; an exception drops them.
+
+    For a run of writes that nothing read inside the block depends on: reads do not see
+    held rows (foreign keys are checked at COMMIT, so the order inside the block is free).
+    The statements are built when each write is made, and its instances count as saved
+    from then on, exactly as if the write had been sent. The round trip waits for the
+    disk unless every held write said otherwise, and carries the COMMIT if the last one
+    says it is `last`. A finished chat writes its parameters, prompt, task, audit rows and
+    messages this way: one round trip instead of six.
+    """
+    connection = connections[using]
+    if connection.__dict__.get("_rows_held") is not None:
+        raise RuntimeError("rows.together() blocks do not nest.")
+    held: list[_Held] = []
+    connection._rows_held = held
+    try:
+        yield
+    finally:
+        connection._rows_held = None
+    if held:
+        _send(
+            connection,
+            [statement for write in held for statement in write.statements],
+            wait_for_disk=any(write.wait_for_disk for write in held),
+            last=held[-1].last,
+        )
+
+
+def _send(
+    connection: Any, statements: list[tuple[str, list[Any]]], *, wait_for_disk: bool, last: bool
+) -> None:
+    if not wait_for_disk and connection.vendor == "postgresql":
+        statements = [("SET LOCAL synchronous_commit TO OFF", []), *statements]
+    commits = last and _commits_with_statement(connection)
+    if commits:
+        statements = [*statements, ("COMMIT", [])]
     with connection.cursor() as cursor:
-        statements = [(_prepared(connection, sql), params) for sql, params in statements]
-        if not wait_for_disk and connection.vendor == "postgresql":
-            statements.insert(0, ("SET LOCAL synchronous_commit TO OFF", []))
-        commits = last and _commits_with_statement(connection)
-        if commits:
-            statements.append(("COMMIT", []))
         if len(statements) > 1 and _sends_many_at_once(connection):
             cursor.execute(
                 ";\n".join(sql for sql, _ in statements),
@@ -201,8 +255,6 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True, last: bool = Fa
                 cursor.execute(sql, params)
     if commits:
         connection.committed_with_last_statement()
-    for change in changes:
-        change.done(alias)
 
 
 def _commits_with_statement(connection: Any) -> bool:

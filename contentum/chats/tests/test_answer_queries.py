@@ -13,11 +13,13 @@ ANSWER_QUERY_BUDGET = 6
 # and the writes (the messages and the chat), which psycopg sends as one
 # query on PostgreSQL.
 ANSWER_QUERIES = {"postgresql": 2, "sqlite": 3}
-# The final answer also stores the parameters, the prompt history (reading the active
-# template and its revision) and the generation task, each with its audit row. With an enricher that
-# calls the network it reads the chat once more: the enrichment runs outside the lock.
+# The final answer also reads the active template and its revision, and stores the
+# parameters, the prompt history and the generation task, each with its audit row: on
+# PostgreSQL all of them travel with the messages and the chat in one query
+# (`rows.together`). With an enricher that calls the network it reads the chat once more:
+# the enrichment runs outside the lock.
 FINAL_ANSWER_QUERY_BUDGET = 13
-FINAL_ANSWER_QUERIES = {"postgresql": 9, "sqlite": 11}
+FINAL_ANSWER_QUERIES = {"postgresql": 4, "sqlite": 11}
 
 
 def statements(queries):

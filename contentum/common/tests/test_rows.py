@@ -611,3 +611,64 @@ def test_with_prepared_statements_off_the_sql_is_sent_as_written(chat, settings)
         rows.get(Chat, id=chat.pk)
 
     assert queries.captured_queries[0]["sql"].startswith('SELECT "chats_chat"."id"')
+
+
+def test_together_sends_the_held_writes_in_order_when_the_block_ends(chat, employee):
+    first, second = new_message(chat, 7), new_message(chat, 8)
+    log = AuditLog(actor=employee, actor_email=employee.email, action="held")
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), rows.together():
+        rows.insert([first])
+        rows.write(rows.Insert([second]), rows.Insert([log]))
+        assert not first._state.adding  # counts as saved at once, as if sent
+        assert not [q for q in queries.captured_queries if "INSERT" in rows.readable(q["sql"])]
+        held_from_a_read = Message.objects.filter(pk=first.pk).exists()
+
+    assert held_from_a_read is False  # reads inside the block do not see held rows
+    writes = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith(("INSERT", "EXECUTE"))
+    ]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
+    assert [rows.readable(sql).split(" ", 3)[2] for sql in ";\n".join(writes).split(";\n")] == [
+        '"chats_message"',
+        '"chats_message"',
+        '"audit_auditlog"',
+    ]
+    assert Message.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+    assert AuditLog.objects.filter(pk=log.pk).exists()
+
+
+def test_together_drops_the_held_writes_when_the_block_fails(chat):
+    message = new_message(chat, 7)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(ZeroDivisionError),
+        transaction.atomic(),
+        rows.together(),
+    ):
+        rows.insert([message])
+        1 / 0  # noqa: B018
+
+    assert not [q for q in queries.captured_queries if "chats_message" in rows.readable(q["sql"])]
+    assert not Message.objects.filter(pk=message.pk).exists()
+
+
+def test_together_refuses_an_update_and_does_not_nest(chat):
+    with transaction.atomic(), rows.together():
+        with pytest.raises(RuntimeError, match="row count"):
+            rows.update(chat, ["title"])
+        with pytest.raises(RuntimeError, match="nest"), rows.together():
+            pass
+
+
+@pytest.mark.postgres
+def test_together_waits_for_the_disk_unless_every_held_write_says_not_to(chat):
+    seqs = iter(range(20, 40))
+
+    def sent(*waits):
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(), rows.together():
+            for wait in waits:
+                rows.write(rows.Insert([new_message(chat, next(seqs))]), wait_for_disk=wait)
+        return ";".join(q["sql"] for q in queries.captured_queries)
+
+    assert "synchronous_commit" not in sent(True, False)
+    assert "SET LOCAL synchronous_commit TO OFF" in sent(False, False)
