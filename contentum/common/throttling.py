@@ -58,24 +58,34 @@ class GenerationUserThrottle(_SettingsRateThrottle):
 
 
 class _GenerationCheck(GenerationUserThrottle):
-    """The same check, counting nothing."""
+    """The same check, counting nothing until told to (`record`)."""
 
     def throttle_success(self) -> bool:
         return True
 
+    def record(self) -> None:
+        """Counts the start checked last, into the history that check read."""
+        super().throttle_success()
 
-def generation_allowed(user: Any) -> None:
-    """429 (Throttled) when `user` may start no more generations now; counts nothing."""
+
+def _checked(user: Any) -> _GenerationCheck:
     throttle = _GenerationCheck()
     if not throttle.allow_request(SimpleNamespace(user=user), None):
         raise Throttled(wait=throttle.wait())
+    return throttle
+
+
+def generation_allowed(user: Any) -> None:
+    """429 (Throttled) when `user` may start no more generations now; counts nothing."""
+    _checked(user)
 
 
 def count_generation_start(user: Any) -> None:
     """Counts a generation started outside the throttled views (a finished chat) against
     the same limit: 429 past it, before anything is written. The start is counted when the
-    caller's transaction commits, so a completion that fails and rolls back costs nothing."""
-    generation_allowed(user)
-    transaction.on_commit(
-        lambda: GenerationUserThrottle().allow_request(SimpleNamespace(user=user), None)
-    )
+    caller's transaction commits, so a completion that fails and rolls back costs nothing.
+
+    The count writes back the history the check read (one cache write, no second read),
+    as DRF's throttles do between their own read and write: a start by the same user
+    committed in between would go uncounted, as it could there."""
+    transaction.on_commit(_checked(user).record)
