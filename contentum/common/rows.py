@@ -244,17 +244,19 @@ def _send(
     commits = last and _commits_with_statement(connection)
     if commits:
         statements = [*statements, ("COMMIT", [])]
-    with connection.cursor() as cursor:
-        if len(statements) > 1 and _sends_many_at_once(connection):
-            cursor.execute(
-                ";\n".join(sql for sql, _ in statements),
-                [param for _, params in statements for param in params],
-            )
-        else:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-    if commits:
-        connection.committed_with_last_statement()
+    try:
+        with connection.cursor() as cursor:
+            if len(statements) > 1 and _sends_many_at_once(connection):
+                cursor.execute(
+                    ";\n".join(sql for sql, _ in statements),
+                    [param for _, params in statements for param in params],
+                )
+            else:
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+    finally:
+        if commits:
+            connection.ended_with_last_statement()
 
 
 def _commits_with_statement(connection: Any) -> bool:

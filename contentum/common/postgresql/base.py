@@ -27,7 +27,7 @@ from django.db.transaction import TransactionManagementError
 from psycopg import pq
 
 IDLE = pq.TransactionStatus.IDLE
-COMMITTED_EARLY = "committed"
+ENDED = "ended"
 
 
 class DeferredBeginCursor(base.Cursor):
@@ -73,13 +73,13 @@ class DeferredBeginCursor(base.Cursor):
 
 
 def _pending(connection: Any) -> str | None:
-    """The BEGIN this connection still owes its transaction, if any. A transaction already
-    committed by its last statement refuses anything more."""
+    """The BEGIN this connection still owes its transaction, if any. A transaction that
+    ended with its last statement refuses anything more."""
     pending = getattr(connection, "contentum_pending_begin", None)
-    if pending == COMMITTED_EARLY:
+    if pending == ENDED:
         raise TransactionManagementError(
-            "This transaction was committed with its last statement: nothing more can run "
-            "in it. Leave the atomic block first."
+            "This transaction ended with its last statement (it carried the COMMIT): nothing "
+            "more can run in it. Leave the atomic block first."
         )
     return pending
 
@@ -128,7 +128,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             and not self.needs_rollback
         )
 
-    def committed_with_last_statement(self) -> None:
-        """Notes that the statement just run carried COMMIT: the atomic block's own commit
-        finds nothing to do, and the block refuses any further statement."""
-        self.connection.contentum_pending_begin = COMMITTED_EARLY
+    def ended_with_last_statement(self) -> None:
+        """Notes that the statement just sent carried COMMIT. Committed or failed, the
+        server's transaction is over: the atomic block's own commit or rollback finds
+        nothing to do, and the block refuses any further statement (which would otherwise
+        run in a new transaction)."""
+        self.connection.contentum_pending_begin = ENDED

@@ -2,8 +2,10 @@
 write that says it is the last one carries the COMMIT. Round trips are counted on the wire
 (libpq's protocol trace), and every outcome is checked from a second connection."""
 
+import contextlib
 import re
 import tempfile
+import uuid
 
 import psycopg
 import pytest
@@ -182,6 +184,19 @@ def test_a_deferred_constraint_failing_at_the_carried_commit_keeps_nothing(emplo
         rows.write(rows.Insert([orphan]), last=True)
 
     assert stored_elsewhere("orphan") == 0
+    assert AuditLog.objects.filter(action="orphan").count() == 0
+
+
+def test_after_a_failed_carried_commit_the_block_runs_nothing_more():
+    """The failed COMMIT ended the server's transaction: a statement after it would run
+    in a new one and commit with the block."""
+    orphan = AuditLog(action="orphan", target_type="t", target_id="1", actor_id=uuid.uuid4())
+    with pytest.raises(TransactionManagementError), transaction.atomic():
+        with contextlib.suppress(IntegrityError):
+            rows.write(rows.Insert([orphan]), last=True)
+        AuditLog.objects.create(action="after.failed.commit", target_type="t", target_id="1")
+
+    assert stored_elsewhere("after.failed.commit") == 0
     assert AuditLog.objects.filter(action="orphan").count() == 0
 
 
