@@ -28,3 +28,34 @@ def test_warm_up_does_not_contact_the_cache(settings):
     }
 
     warm_up()
+
+
+def test_warm_up_loads_what_the_first_registration_login_and_finished_chat_would():
+    import sys
+
+    from django.core.validators import EmailValidator
+    from django.urls import get_resolver
+    from django.utils.functional import empty
+
+    from contentum.celery import app
+
+    warm_up()
+
+    assert EmailValidator.domain_regex._wrapped is not empty  # compiled, not just declared
+    assert {"jwt", "rest_framework_simplejwt.state"} <= sys.modules.keys()
+    assert app.finalized
+    routes = [entry for entry in get_resolver().url_patterns]
+    assert all("regex" in entry.pattern.__dict__ for entry in routes)
+
+
+def test_warm_up_does_not_contact_the_broker():
+    """The broker may be down at a worker's start: resolving kombu's transport and building
+    a message must not connect. Nothing listens on the discard port."""
+    from contentum.celery import app
+
+    saved = app.conf.broker_url, app.conf.broker_transport
+    app.conf.broker_url, app.conf.broker_transport = "redis://127.0.0.1:9/0", None
+    try:
+        warm_up()
+    finally:
+        app.conf.broker_url, app.conf.broker_transport = saved
