@@ -2,7 +2,7 @@
 
 The ORM's query compiler costs more CPU than the statements it builds: about 0.2–0.4 ms a
 statement on our hardware, against ~0.05 ms for sending the statement itself, and an
-answer runs five of them. These helpers cover only the simplest shapes — one row by
+answer ran five of them. These helpers cover only the simplest shapes — one row by
 equality, an INSERT of whole instances, an UPDATE of named fields by primary key — and
 write the SQL the ORM would write. The SQL text is cached per shape; values go through the
 model's own fields (`get_db_prep_save`, `pre_save`, the backend's converters), so UUIDs,
@@ -11,7 +11,9 @@ No model signals are sent (as with `bulk_create`); the models written here have 
 
 On PostgreSQL each statement is prepared once per database session and then EXECUTEd by
 name (see `_prepared`): the server parses and plans the chat's lock query and the answer's
-writes once per connection instead of on every answer.
+writes once per connection instead of on every answer. Several writes travel in one round
+trip (`write`, and `together` for writes made by several functions), the last one with
+the transaction's COMMIT where our PostgreSQL backend allows it (`common.postgresql`).
 """
 
 import hashlib
@@ -182,7 +184,7 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True, last: bool = Fa
     `last=True` says nothing else runs in the caller's transaction after these changes: on
     our PostgreSQL backend, in the outermost atomic block, COMMIT goes in the same round
     trip (`common.postgresql`), and the block refuses any further statement. Elsewhere the
-    atomic block commits as usual.
+    atomic block commits as usual. Inside `together()` the changes wait for the block's end.
     """
     alias = router.db_for_write(changes[0].model)
     connection = connections[alias]
