@@ -110,7 +110,7 @@ def update(obj: Model, fields: Sequence[str]) -> int:
     change = Update(obj, fields)
     alias = router.db_for_write(change.model)
     connection = connections[alias]
-    if connection.__dict__.get("_rows_held") is not None:
+    if _held(connection) is not None:
         raise RuntimeError("rows.update returns a row count: it cannot wait in rows.together().")
     sql, params = change.statement(alias)
     with connection.cursor() as cursor:
@@ -191,7 +191,7 @@ def write(*changes: Insert | Update, wait_for_disk: bool = True, last: bool = Fa
     connection.ensure_connection()
     statements = [change.statement(alias) for change in changes]
     statements = [(_prepared(connection, sql), params) for sql, params in statements]
-    held = connection.__dict__.get("_rows_held")
+    held = _held(connection)
     if held is not None:
         held.append(_Held(statements, wait_for_disk, last))
     else:
@@ -221,7 +221,7 @@ def together(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     messages this way: one round trip instead of six.
     """
     connection = connections[using]
-    if connection.__dict__.get("_rows_held") is not None:
+    if _held(connection) is not None:
         raise RuntimeError("rows.together() blocks do not nest.")
     held: list[_Held] = []
     connection._rows_held = held
@@ -236,6 +236,11 @@ def together(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             wait_for_disk=any(write.wait_for_disk for write in held),
             last=held[-1].last,
         )
+
+
+def _held(connection: Any) -> list[_Held] | None:
+    """The writes the connection's open `together()` block holds; None outside one."""
+    return connection.__dict__.get("_rows_held")
 
 
 def _send(

@@ -31,6 +31,7 @@ from django.db import connections
 from kombu import Exchange, Queue, pools
 
 from contentum.celery import app as celery_app
+from contentum.common.broker import Transport
 from contentum.common.tests.subprocesses import embedded_env
 
 QUEUES = ("generation", "polling", "maintenance")
@@ -110,7 +111,7 @@ def live_broker(kind: str, var_dir: Path, redis_url: str) -> Iterator[dict[str, 
     env = {"GENERATION_QUEUE_PREFIX": prefix}
     if kind == "redis":
         url, options = redis_url, {"visibility_timeout": 3600}
-        transport = "contentum.common.broker:Transport"  # as settings/base.py sets it
+        transport = Transport  # as settings/base.py sets it (by its dotted path)
         env["REDIS_URL"] = redis_url
     else:
         folder, processed = var_dir / "broker" / "queue", var_dir / "broker" / "processed"
