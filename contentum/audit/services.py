@@ -6,10 +6,9 @@ from django.db import models
 
 from contentum.audit.context import current_origin
 from contentum.audit.models import AuditLog
-from contentum.common import rows
 
 
-def audit_entry(
+def audit_record(
     *,
     action: str,
     actor: Any = None,
@@ -19,7 +18,7 @@ def audit_entry(
     target_id: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """The row for one event, not stored yet: for callers that write it with other rows."""
+    """Stores the row for one event, with the request's origin (address and client)."""
     origin = current_origin.get()
     if target is not None:
         target_type = target_type or target._meta.label_lower
@@ -36,11 +35,5 @@ def audit_entry(
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
     )
-    return log
-
-
-def audit_record(**event: Any) -> AuditLog:
-    """Stores the row for one event (see `audit_entry` for the arguments)."""
-    log = audit_entry(**event)
-    rows.insert([log])  # on every chat answer: see `rows` for why not the ORM
+    log.save(force_insert=True)
     return log

@@ -13,12 +13,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contentum.accounts.authentication import account_of
-from contentum.audit.services import audit_entry
+from contentum.audit.services import audit_record
 from contentum.chats import completion
 from contentum.chats.messages import next_seq, question_message, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
-from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.common.throttling import generation_allowed
 from contentum.prompts.services import enrich_parameters, enrichment_is_local
@@ -34,6 +32,16 @@ class ChatNotFound(ApplicationError):
 
     def __init__(self) -> None:
         super().__init__("Чат не найден.")
+
+
+class AccountInactive(ApplicationError):
+    """The owner's account was switched off after the request was authenticated (while an
+    LLM enriched the final answer, say): its chat cannot move on."""
+
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__("Учётная запись отключена.")
 
 
 @dataclass
@@ -83,23 +91,15 @@ def chat_create(
         expires_at=timezone.now() + timedelta(seconds=settings.CHAT_TEMPORARY_TTL_SECONDS),
     )
     first = question_message(chat, seq=0)
-    # Counters set before the insert: the FK to the first message is checked at commit.
+    # Counters set before the insert: the foreign key to the first message is deferred,
+    # checked at commit, so the chat and its first message need no UPDATE after them.
     chat.message_count, chat.last_message = 1, first
     messages = [first]
     try:
         with transaction.atomic():
-            created = audit_entry(
-                action="chat.created", actor=user, target=chat, details={"title": title}
-            )
-            rows.write(
-                rows.Insert([chat]),
-                rows.Insert([first]),
-                rows.Insert([created]),
-                # SET LOCAL lasts to the end of the transaction: an initial message may
-                # finish the chat in it, and a finished chat must wait for the disk.
-                wait_for_disk=not settings.CHAT_ASYNC_COMMIT or initial_message is not None,
-                last=initial_message is None,
-            )
+            chat.save(force_insert=True)
+            first.save(force_insert=True)
+            audit_record(action="chat.created", actor=user, target=chat, details={"title": title})
             if initial_message is not None:
                 outcome = _answer_locked(chat, initial_message, enriched=None, origin=origin)
                 messages += [outcome.user_message, outcome.system_message]
@@ -116,12 +116,18 @@ def chat_create(
 
 
 def _lock_chat(*, user: Any, chat_id: UUID | str) -> Chat:
-    """The user's chat under its row lock, with its owner's account read in the same query
-    (which confirms a pending account: see `accounts.authentication.PendingAccount`)."""
-    chat = rows.get(Chat, lock=True, related="user", id=chat_id, user_id=user.pk, is_active=True)
+    """The user's chat under its row lock, with its owner's account as it is now: read in
+    the same query, so an account switched off mid-request cannot move the chat on."""
+    chat = (
+        Chat.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(id=chat_id, user_id=user.pk, is_active=True)
+        .first()
+    )
     if chat is None:
         raise ChatNotFound()
-    chat.user = account_of(user, chat.user)
+    if not chat.user.is_active:
+        raise AccountInactive()
     return chat
 
 
@@ -203,13 +209,7 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
         # No audit row: the answer is in the chat's history, with its time, and the audit
         # log keeps the chat's turning points (created, completed, went back, deleted).
         system_message = question_message(chat, seq=seq + 1)
-        save_messages(
-            chat,
-            [user_message, system_message],
-            fields=ANSWER_FIELDS,
-            wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
-            last=True,
-        )
+        save_messages(chat, [user_message, system_message], fields=ANSWER_FIELDS)
         return AnswerOutcome(user_message=user_message, system_message=system_message)
     if enriched is None:  # a local enricher, or a chat completed by its initialMessage
         enriched = _enrich(chat.answers, user=chat.user)
@@ -223,30 +223,24 @@ def _enrich(answers: dict[str, str], *, user: Any) -> Any:
 def _complete_locked(
     chat: Chat, user_message: Message, enriched: Any, *, origin: str
 ) -> AnswerOutcome:
-    """The hand-off to prompts and generation, inside the chat's transaction. Its rows (the
-    parameters, the prompt, the task, their audit rows, the messages and the chat) reach
-    the database together, with the COMMIT, in one round trip."""
-    with rows.together():
-        result = completion.complete_chat(chat=chat, enriched=enriched, origin=origin)
-        system_message = Message(
-            chat=chat,
-            seq=user_message.seq + 1,
-            message_type=MessageType.SYSTEM,
-            kind=result.message_kind,
-            content=result.message_text,
-            payload=result.payload,
-        )
-        chat.status = result.status
-        completed = audit_entry(
-            action="chat.completed", actor=chat.user, target=chat, details=result.payload
-        )
-        save_messages(
-            chat,
-            [user_message, system_message],
-            fields=[*ANSWER_FIELDS, "status", "prompt_parameters"],
-            audit=completed,
-            last=True,
-        )
+    """The hand-off to prompts and generation, inside the chat's transaction: the
+    parameters, the prompt, the task and the messages are stored together or not at all."""
+    result = completion.complete_chat(chat=chat, enriched=enriched, origin=origin)
+    system_message = Message(
+        chat=chat,
+        seq=user_message.seq + 1,
+        message_type=MessageType.SYSTEM,
+        kind=result.message_kind,
+        content=result.message_text,
+        payload=result.payload,
+    )
+    chat.status = result.status
+    save_messages(
+        chat,
+        [user_message, system_message],
+        fields=[*ANSWER_FIELDS, "status", "prompt_parameters"],
+    )
+    audit_record(action="chat.completed", actor=chat.user, target=chat, details=result.payload)
     return AnswerOutcome(
         user_message=user_message,
         system_message=system_message,
@@ -273,15 +267,8 @@ def chat_back(*, user: Any, chat_id: UUID | str) -> Message:
         chat.flow_step -= 1
         message = question_message(chat, seq=next_seq(chat))
         message.content = f"Вернёмся к предыдущему вопросу. {message.content}"
-        went_back = audit_entry(
+        save_messages(chat, [message], fields=["answers", "flow_step"])
+        audit_record(
             action="chat.went_back", actor=user, target=chat, details={"key": previous["key"]}
-        )
-        save_messages(
-            chat,
-            [message],
-            fields=["answers", "flow_step"],
-            audit=went_back,
-            wait_for_disk=not settings.CHAT_ASYNC_COMMIT,
-            last=True,
         )
     return message

@@ -3,9 +3,7 @@ chat itself) goes through `save_messages`."""
 
 from collections.abc import Sequence
 
-from contentum.audit.models import AuditLog
 from contentum.chats.models import Chat, Message, MessageKind, MessageType
-from contentum.common import rows
 
 
 def next_seq(chat: Chat) -> int:
@@ -51,24 +49,10 @@ def question_message(chat: Chat, *, seq: int) -> Message:
     )
 
 
-def save_messages(
-    chat: Chat,
-    messages: list[Message],
-    *,
-    fields: Sequence[str] = (),
-    audit: AuditLog | None = None,
-    wait_for_disk: bool = True,
-    last: bool = False,
-) -> None:
-    """Adds `messages` to the chat and stores them, the chat's changed `fields` (its message
-    counters always) and the event's audit row: one round trip on PostgreSQL. Call it inside
-    the chat's transaction; see `rows.write` for `wait_for_disk` and `last`."""
+def save_messages(chat: Chat, messages: list[Message], *, fields: Sequence[str] = ()) -> None:
+    """Adds `messages` to the chat and stores them with the chat's changed `fields` (its
+    message counters always). Call it inside the chat's transaction, under its lock."""
     chat.message_count += len(messages)
     chat.last_message = messages[-1]
-    changes = [
-        rows.Insert(messages),
-        rows.Update(chat, [*fields, "message_count", "last_message", "updated_at"]),
-    ]
-    if audit is not None:
-        changes.append(rows.Insert([audit]))
-    rows.write(*changes, wait_for_disk=wait_for_disk, last=last)
+    Message.objects.bulk_create(messages)
+    chat.save(update_fields=[*fields, "message_count", "last_message", "updated_at"])

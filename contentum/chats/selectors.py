@@ -20,8 +20,8 @@ def chat_get(*, user: Any, chat_id: Any) -> Chat | None:
 
 
 def chat_for_messages(*, user: Any, chat_id: Any) -> Chat | None:
-    """The chat whose messages `user` may read: no joins, just what pagination needs."""
-    chats = Chat.objects.only("id", "message_count", "user_id", "is_active")
+    """The chat whose messages `user` may read: no joins, only its id is needed."""
+    chats = Chat.objects.only("id")
     if not user.is_admin:
         chats = chats.filter(user=user, is_active=True)
     return chats.filter(pk=chat_id).first()

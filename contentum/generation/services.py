@@ -5,7 +5,7 @@ The chats app queues a task at a chat's completion, inside its own transaction:
     task = generation_task_create(
         user=chat.user, prompt=history.assembled_prompt,
         negative_prompt=history.negative_prompt, width=size.width, height=size.height,
-        chat=chat, prompt_history=history, origin=selectors.request_origin(request),
+        chat=chat, prompt_history=history, origin=request_origin(request),
     )
 
 and hears the outcome through a listener (see events.py). The worker starts only once
@@ -21,7 +21,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.generation import events, selectors, steps
 from contentum.generation.models import (
@@ -131,7 +130,7 @@ def _task_create(
             origin=selectors.clean_origin(fields["origin"]),
             deadline_at=timezone.now() + grace,
         )
-        rows.insert([task])  # on every finished chat: see `rows` for why not the ORM
+        task.save(force_insert=True)
         events.task_queued(actor=actor, task=task)
         steps.enqueue(task, steps.SUBMIT)
     return task

@@ -11,7 +11,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contentum.common import rows
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.prompts import events, selectors, templating
 from contentum.prompts.enrichment import (
@@ -185,7 +184,7 @@ def prompt_parameters_create(*, user: Any, enriched: EnrichedParameters) -> Prom
         enrichment=enriched.enrichment,
         semantic_vector=semantic_vector(enriched.answers),
     )
-    rows.insert([parameters])
+    parameters.save(force_insert=True)
     return parameters
 
 
@@ -229,9 +228,9 @@ def prompt_assemble(
         negative_prompt=negative,
     )
     # Everything that can refuse is checked above, so no savepoint is needed here (a finished
-    # chat calls this inside its own transaction); `rows`: once per chat, see why there.
+    # chat calls this inside its own transaction).
     with transaction.atomic(savepoint=False):
-        rows.insert([history])
+        history.save(force_insert=True)
         events.prompt_assembled(user=user, history=history)
     return history
 

@@ -1,6 +1,5 @@
 from django.db.models import Prefetch, QuerySet
 
-from contentum.common import rows
 from contentum.questionnaire.models import Question, Scenario
 
 
@@ -13,14 +12,12 @@ def scenario_list() -> QuerySet[Scenario]:
 def active_questions() -> tuple[Scenario | None, list[dict]]:
     """The scenario new chats use and snapshots of its questions in order.
 
-    (None, []) when no scenario is active or the active one has no questions. Every new
-    chat reads them, so by two plain queries (`rows`): the ORM's join of the two tables
-    cost a new chat more than both queries together.
+    (None, []) when no scenario is active or the active one has no questions.
     """
-    scenario = rows.get(Scenario, is_active=True)  # at most one: a constraint
+    scenario = Scenario.objects.filter(is_active=True).first()  # at most one: a constraint
     if scenario is None:
         return None, []
-    questions = rows.select(Question, order_by="position", scenario_id=scenario.pk)
+    questions = list(scenario.questions.order_by("position"))
     if not questions:
         return None, []
     return scenario, [question.snapshot() for question in questions]

@@ -7,7 +7,3 @@ CHAT_TEMPORARY_TTL_SECONDS = env.int("CHAT_TEMPORARY_TTL_SECONDS", default=600)
 CHAT_EXPIRY_INTERVAL_SECONDS = env.int("CHAT_EXPIRY_INTERVAL_SECONDS", default=60)
 CHAT_MAX_ANSWER_LENGTH = env.int("CHAT_MAX_ANSWER_LENGTH", default=2000)
 CHAT_RECENT_MESSAGES = 50
-# PostgreSQL: answers, new chats and "back" commit without waiting for the WAL flush. A crash
-# of the database server may lose the last fraction of a second of them (the user answers
-# again); nothing is ever half-written. Finished chats and everything else always wait.
-CHAT_ASYNC_COMMIT = env.bool("CHAT_ASYNC_COMMIT", default=True)
