@@ -7,7 +7,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contentum.accounts.authentication import AccountReadWithRowMixin
 from contentum.chats import flow, selectors, services
 from contentum.chats.filters import ChatFilter, MessageFilter
 from contentum.chats.models import Chat, Message
@@ -21,12 +20,11 @@ from contentum.chats.serializers import (
     MessageSerializer,
     SummarySerializer,
 )
-from contentum.common.pagination import KnownCountPagination
+from contentum.common.converters import UUID_CONVERTER
+from contentum.common.net import request_origin
+from contentum.common.pagination import LongPagination
 from contentum.common.responses import success
 from contentum.common.schema import envelope
-from contentum.generation.selectors import request_origin
-
-UUID_PATH = "[0-9a-fA-F-]{32,36}"
 
 
 class ChatViewSet(
@@ -41,7 +39,7 @@ class ChatViewSet(
     serializer_class = ChatSerializer
     filterset_class = ChatFilter
     search_fields = ["title", "user__email", "user__full_name"]
-    lookup_value_regex = UUID_PATH
+    lookup_value_converter = UUID_CONVERTER
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -92,7 +90,7 @@ class ChatViewSet(
         methods=["get"],
         filterset_class=None,
         search_fields=[],
-        pagination_class=KnownCountPagination,
+        pagination_class=LongPagination,
         serializer_class=MessageSerializer,
     )
     def messages(self, request: Request, pk: str | None = None) -> Response:
@@ -100,9 +98,7 @@ class ChatViewSet(
         chat = selectors.chat_for_messages(user=request.user, chat_id=pk)
         if chat is None:
             raise NotFound("Чат не найден.")
-        page = self.paginator.paginate_with_count(
-            chat.messages.order_by("seq"), request, self, count=chat.message_count
-        )
+        page = self.paginate_queryset(chat.messages.order_by("seq"))
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses={200: envelope(MessageSerializer)})
@@ -113,15 +109,8 @@ class ChatViewSet(
         return success("Возвращаемся к предыдущему вопросу", MessageSerializer(message).data)
 
 
-class MessageViewSet(
-    AccountReadWithRowMixin,
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = MessageSerializer
-    # An answer reads the caller's account with the chat it locks: one query fewer.
-    account_read_with_row_actions = ("create",)
     filterset_class = MessageFilter
     search_fields = ["content", "chat__title"]
 
@@ -135,7 +124,9 @@ class MessageViewSet(
     )
     def create(self, request: Request) -> Response:
         """Answers the chat's current question."""
-        data = MessageCreateSerializer.validated(request.data)
+        input_serializer = MessageCreateSerializer(data=request.data)
+        input_serializer.is_valid(raise_exception=True)
+        data = input_serializer.validated_data
         outcome = flow.message_answer(
             user=request.user,
             chat_id=data["chat"],
