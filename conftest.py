@@ -9,6 +9,11 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
+# Eager Celery (test settings) runs a message in place only when its task is registered,
+# and the pipeline sends its steps by task name (generation/steps.py): register the tasks
+# here, as a worker's autodiscovery does.
+from contentum.generation import tasks as generation_tasks  # noqa: F401
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_REDIS_URL = (
     os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"

@@ -6,7 +6,8 @@
                                                         passed ──▶ SUCCESS
 
 The rules that make each step safe to deliver twice are in steps.py; how an attempt ends
-(stored, rejected, failed, backed off) is in outcomes.py.
+(stored, rejected, failed, backed off) is in outcomes.py. tasks.py runs these functions;
+they send the next step through steps.py by task name and never import tasks.py.
 """
 
 import logging

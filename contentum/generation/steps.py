@@ -12,29 +12,44 @@ Why a redelivered or duplicated message changes nothing:
 - attempts are unique per (task, number) and files are named per attempt.
 A message lost for good (worker killed, embedded broker) is found by the sweeper once the
 task's deadline passes; see `services.generation_tasks_sweep`.
+
+Messages are sent by Celery task name (`TASK_NAMES`), never through the task objects:
+`tasks` runs the pipeline, which schedules through this module, so importing `tasks` here
+would close a circle. Imports go one way only: tasks → pipeline → outcomes → steps, and
+services → steps. By name, a process that never loaded `tasks` (the web) publishes with
+`send_task`, routed by CELERY_TASK_ROUTES; one that did (a worker, the tests) goes through
+the registered task, so eager Celery runs it in place.
 """
 
 import logging
 from datetime import timedelta
 
+from celery import signature
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from contentum.generation import events, tasks
+from contentum.generation import events
 from contentum.generation.models import GenerationAttempt, GenerationTask, TaskStatus
 
 logger = logging.getLogger(__name__)
 
 SUBMIT = "submit"
 POLL = "poll"
+# The Celery task that runs each step (defined in tasks.py; queues by these names).
+TASK_NAMES = {SUBMIT: "generation.submit", POLL: "generation.poll"}
+
+
+def publish(step: str, task_id: str, token: int, countdown: float = 0.0) -> None:
+    """Publishes one pipeline message now, due in `countdown` seconds (0: at once)."""
+    signature(TASK_NAMES[step], args=(task_id, token), countdown=countdown).apply_async()
 
 
 def enqueue(task: GenerationTask, step: str, countdown: float = 0.0) -> None:
     """Sends the message for the task's current token once the transaction commits: a
     worker never sees a row (or a token) that is not committed yet."""
     task_id, token = str(task.pk), task.step_token
-    transaction.on_commit(lambda: tasks.send_step(step, task_id, token, countdown))
+    transaction.on_commit(lambda: publish(step, task_id, token, countdown))
 
 
 def schedule(task: GenerationTask, step: str, countdown: float = 0.0, *, send: bool = True) -> int:

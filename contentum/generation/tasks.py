@@ -6,8 +6,8 @@ in flight, `maintenance` for the sweeper. Each message is JSON: a task id and a 
 `acks_late` + `reject_on_worker_lost` (set globally) redeliver a message whose worker died;
 the token makes the redelivered copy harmless (see steps.py).
 
-The pipeline is imported inside each task: it sends its next messages through this module
-(steps.enqueue → send_step), so a top-level import would be circular.
+Nothing in the pipeline imports this module: steps.py sends the next message by task name
+(`steps.TASK_NAMES`), so the pipeline and the services are plain top-level imports here.
 """
 
 import logging
@@ -15,6 +15,9 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+
+from contentum.generation import outcomes, pipeline
+from contentum.generation.services import generation_tasks_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,6 @@ MARGIN = settings.GENERATION_HARD_TIME_LIMIT_MARGIN
 )
 def submit(task_id: str, token: int) -> None:
     """Paraphrases if needed, creates the attempt and starts the provider's job."""
-    from contentum.generation import outcomes, pipeline
-
     try:
         pipeline.run_submit(task_id, token)
     except SoftTimeLimitExceeded:
@@ -46,8 +47,6 @@ def submit(task_id: str, token: int) -> None:
 )
 def poll(task_id: str, token: int) -> None:
     """Asks the provider about the job once; re-schedules itself while it is pending."""
-    from contentum.generation import outcomes, pipeline
-
     try:
         pipeline.run_poll(task_id, token)
     except SoftTimeLimitExceeded:
@@ -63,15 +62,5 @@ def poll(task_id: str, token: int) -> None:
 )
 def sweep() -> dict[str, int]:
     """Periodic (beat): resumes tasks whose next step never ran, or fails them."""
-    from contentum.generation.services import generation_tasks_sweep
-
     result = generation_tasks_sweep()
     return {"resumed": len(result.resumed), "failed": len(result.failed)}
-
-
-STEPS = {"submit": submit, "poll": poll}
-
-
-def send_step(step: str, task_id: str, token: int, countdown: float = 0.0) -> None:
-    """Sends one pipeline message; the queue comes from CELERY_TASK_ROUTES."""
-    STEPS[step].apply_async(args=(task_id, token), countdown=countdown if countdown > 0 else None)

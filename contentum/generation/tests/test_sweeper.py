@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from contentum.audit.models import AuditLog
 from contentum.celery import app as celery_app
-from contentum.generation import pipeline, services, tasks
+from contentum.generation import pipeline, services, steps, tasks
 from contentum.generation.models import AttemptStatus, GenerationTask, TaskStatus
 from contentum.generation.tests.factories import (
     FinishedTaskFactory,
@@ -28,8 +28,8 @@ def sent(monkeypatch):
     """The messages the sweeper sends, instead of running them."""
     messages = []
     monkeypatch.setattr(
-        tasks,
-        "send_step",
+        steps,
+        "publish",
         lambda step, task_id, token, countdown=0: messages.append((step, task_id, token)),
     )
     return messages
