@@ -1,6 +1,7 @@
 """One error envelope for every failure: `{"status": "error", "message", "errors"}`."""
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -16,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 VALIDATION_MESSAGE = "Проверьте введённые данные"
 SERVER_ERROR_MESSAGE = "Внутренняя ошибка сервера. Мы уже разбираемся."
+THROTTLED_MESSAGE = "Слишком много запросов. Повторите попытку позже."
 
 # DRF and simplejwt messages that have no Russian translation, by error code.
 RUSSIAN_BY_CODE = {
@@ -31,7 +33,7 @@ RUSSIAN_BY_CODE = {
     "method_not_allowed": "Метод не поддерживается.",
     "unsupported_media_type": "Неподдерживаемый тип содержимого: ожидается application/json.",
     "parse_error": "Тело запроса не является корректным JSON.",
-    "throttled": "Слишком много запросов. Повторите попытку позже.",
+    "throttled": THROTTLED_MESSAGE,
     "not_acceptable": "Не удалось подобрать формат ответа по заголовку Accept.",
 }
 # Codes whose default text is fixed: a different text was written on purpose by our code
@@ -64,6 +66,17 @@ class ApplicationError(Exception):
 
 class ConflictError(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
+
+
+class QuotaExceeded(ApplicationError):
+    """A user's quota (e.g. generations per period) is used up. The answer says when to
+    come back: `wait` seconds, sent as Retry-After, as for a throttled request."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, message: str = THROTTLED_MESSAGE, *, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.wait = math.ceil(wait) if wait is not None else None
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -114,7 +127,12 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, ApplicationError):
         # DRF rolls back ATOMIC_REQUESTS transactions only for the errors it handles itself.
         set_rollback()
-        return Response(error_body(exc.message, exc.errors, **exc.extra), status=exc.status_code)
+        response = Response(
+            error_body(exc.message, exc.errors, **exc.extra), status=exc.status_code
+        )
+        if isinstance(exc, QuotaExceeded) and exc.wait:
+            response["Retry-After"] = str(exc.wait)  # as DRF does for its own throttles
+        return response
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, Http404):

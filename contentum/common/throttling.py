@@ -1,6 +1,11 @@
 """Throttles: the unauthenticated auth endpoints per client address and per email, and
 whatever starts an image generation (each costs a provider call) per user.
 
+The view classes are DRF throttles (the API layer). A service that starts a generation
+outside those views (a finished chat) checks the same limit through `generation_allowed`
+and `count_generation_start`, which raise the app's own `QuotaExceeded`, not DRF's
+`Throttled`: the client gets the same 429 envelope and Retry-After either way.
+
 Rates are read from settings at request time (not import time), so they stay configurable.
 """
 
@@ -10,9 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
+from contentum.common.exceptions import QuotaExceeded
 from contentum.common.net import client_ip
 
 
@@ -71,19 +76,20 @@ class _GenerationCheck(GenerationUserThrottle):
 def _checked(user: Any) -> _GenerationCheck:
     throttle = _GenerationCheck()
     if not throttle.allow_request(SimpleNamespace(user=user), None):
-        raise Throttled(wait=throttle.wait())
+        raise QuotaExceeded(wait=throttle.wait())
     return throttle
 
 
 def generation_allowed(user: Any) -> None:
-    """429 (Throttled) when `user` may start no more generations now; counts nothing."""
+    """QuotaExceeded (429) when `user` may start no more generations now; counts nothing."""
     _checked(user)
 
 
 def count_generation_start(user: Any) -> None:
     """Counts a generation started outside the throttled views (a finished chat) against
-    the same limit: 429 past it, before anything is written. The start is counted when the
-    caller's transaction commits, so a completion that fails and rolls back costs nothing.
+    the same limit: QuotaExceeded (429) past it, before anything is written. The start is
+    counted when the caller's transaction commits, so a completion that fails and rolls
+    back costs nothing.
 
     The count writes back the history the check read (one cache write, no second read),
     as DRF's throttles do between their own read and write: a start by the same user

@@ -7,6 +7,7 @@ from conftest import client_for
 from contentum.accounts.tests.factories import UserFactory
 from contentum.chats.models import ChatStatus, Message
 from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+from contentum.common.exceptions import RUSSIAN_BY_CODE, error_body
 from contentum.generation.models import GenerationTask
 from contentum.prompts.models import PromptParameters, PromptTemplate
 from contentum.prompts.tests.factories import PromptParametersFactory
@@ -41,8 +42,8 @@ def test_past_the_limit_the_final_answer_is_429_and_writes_nothing(
     refused = final_answer(employee, second)
 
     assert refused.status_code == 429, refused.content
-    assert refused.json()["status"] == "error" and refused.json()["message"]
-    assert int(refused["Retry-After"]) > 0
+    assert refused.json() == error_body(RUSSIAN_BY_CODE["throttled"])
+    assert 0 < int(refused["Retry-After"]) <= 60
     second.refresh_from_db()
     assert (second.status, second.flow_step) == (ChatStatus.COLLECTING, 8)
     assert Message.objects.filter(chat=second).count() == messages
@@ -65,6 +66,26 @@ def test_a_finished_chat_and_generate_share_one_limit(
         )
 
     assert response.status_code == 429
+    assert response.json() == error_body(RUSSIAN_BY_CODE["throttled"])
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_past_the_limit_the_final_answer_is_refused_as_generate_is(
+    employee, one_a_minute, django_capture_on_commit_callbacks
+):
+    """The chat's refusal comes from a service (QuotaExceeded), generate/'s from a DRF
+    throttle: the client sees one and the same 429."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert final_answer(employee, make_chat(employee, answers=8)).status_code == 201
+    parameters = PromptParametersFactory(user=employee)
+    throttled = client_for(employee).post(
+        "/api/promptactions/generate/", {"prompt_parameters_id": str(parameters.pk)}, format="json"
+    )
+
+    refused = final_answer(employee, make_chat(employee, answers=8))
+
+    assert (refused.status_code, refused.json()) == (throttled.status_code, throttled.json())
+    assert abs(int(refused["Retry-After"]) - int(throttled["Retry-After"])) <= 1
 
 
 def test_the_limit_is_per_user(employee, one_a_minute, django_capture_on_commit_callbacks):
