@@ -22,6 +22,7 @@ from contentum.accounts.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from contentum.common.converters import UUID_CONVERTER
 from contentum.common.permissions import IsAdmin
 from contentum.common.responses import success
 from contentum.common.schema import envelope
@@ -37,7 +38,7 @@ class UserViewSet(
     serializer_class = UserSerializer
     filterset_class = UserFilter
     search_fields = ["email", "full_name"]
-    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
+    lookup_value_converter = UUID_CONVERTER
     http_method_names = ["get", "post", "patch", "head", "options"]
     throttle_scope = "register"
 

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from contentum.accounts.apis import LoginView, LogoutView, RefreshView, UserViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("users", UserViewSet, basename="user")
 
 urlpatterns = [

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from contentum.chats.apis import ChatViewSet, MessageViewSet, UserSummaryView
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("chats", ChatViewSet, basename="chat")
 router.register("messages", MessageViewSet, basename="message")
 

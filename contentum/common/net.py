@@ -29,3 +29,15 @@ def client_ip(request: HttpRequest) -> str:
             if _valid_ip(hop):
                 return hop
     return remote if _valid_ip(remote) else ""
+
+
+def request_origin(request: HttpRequest) -> str:
+    """`scheme://host[:port]`: the base for links a request's answer (and later its chat or
+    generation task) will carry.
+
+    PUBLIC_BASE_URL wins: behind a proxy the request's own host may be an internal one.
+    `get_host()` is checked against ALLOWED_HOSTS, so a forged Host header cannot plant a
+    foreign address in a link."""
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL
+    return f"{request.scheme}://{request.get_host()}"

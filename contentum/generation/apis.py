@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
@@ -14,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contentum.common.converters import UUID_CONVERTER
+from contentum.common.net import request_origin
 from contentum.common.responses import success
 from contentum.common.schema import ErrorEnvelopeSerializer, envelope
 from contentum.common.throttling import GenerationUserThrottle
@@ -31,7 +31,6 @@ from contentum.generation.serializers import (
 from contentum.prompts import selectors as prompt_selectors
 from contentum.prompts import services as prompt_services
 
-UUID_PATH = "[0-9a-fA-F-]{32,36}"
 LINK_REFUSED = "Ссылка недействительна или срок её действия истёк."
 NO_IMAGE = {
     TaskStatus.PENDING: "Изображение ещё не готово: генерация в очереди.",
@@ -126,7 +125,7 @@ class GenerateView(APIView):
             aspect_ratio=values.get("aspect_ratio"),
             width=values.get("width"),
             height=values.get("height"),
-            origin=selectors.request_origin(request),
+            origin=request_origin(request),
         )
         return success("Генерация запущена", generate_result(task), status=status.HTTP_202_ACCEPTED)
 
@@ -139,7 +138,7 @@ class GenerationTaskViewSet(
     serializer_class = GenerationTaskSerializer
     filterset_class = GenerationTaskFilter
     search_fields = ["prompt", "owner__email"]
-    lookup_value_regex = UUID_PATH
+    lookup_value_converter = UUID_CONVERTER
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
@@ -171,7 +170,7 @@ class GenerationTaskViewSet(
         retry = services.generation_task_retry(
             actor=request.user,
             task=self.get_object(),
-            origin=selectors.request_origin(request),
+            origin=request_origin(request),
         )
         return success(
             "Генерация запущена повторно", self._detail(retry), status=status.HTTP_202_ACCEPTED
@@ -182,7 +181,7 @@ class GenerationTaskViewSet(
     def share(self, request: Request, pk: str | None = None) -> Response:
         """Signed links to the finished image that work without a token until `expires_at`."""
         link = services.generation_task_share(
-            actor=request.user, task=self.get_object(), origin=selectors.request_origin(request)
+            actor=request.user, task=self.get_object(), origin=request_origin(request)
         )
         data = {
             "url": link.download_url,
@@ -199,11 +198,8 @@ class GenerationTaskViewSet(
         # An image client may accept only image/*: answer it rather than refuse with 406.
         return super().perform_content_negotiation(request, force=True)
 
-    def _file_task(self, request: Request, pk: str) -> GenerationTask:
-        try:
-            task_id = str(uuid.UUID(pk))
-        except ValueError as exc:
-            raise NotFound(selectors.TASK_NOT_FOUND) from exc
+    def _file_task(self, request: Request, task_id: str) -> GenerationTask:
+        # `task_id` comes canonical from the path converter, as the signature was made.
         signature = request.query_params.get("signature")
         if signature is not None:
             try:
@@ -259,15 +255,17 @@ class GenerationTaskViewSet(
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"attempts/(?P<number>[0-9]+)/(?P<kind>image|thumbnail)",
+        url_path="attempts/<int:number>/<str:kind>",
         url_name="attempt-file",
     )
     def attempt_file(
-        self, request: Request, pk: str | None = None, number: str = "", kind: str = ""
+        self, request: Request, pk: str | None = None, number: int = 0, kind: str = ""
     ) -> HttpResponse:
         """One attempt's image (rejected ones too, to see what the checks refused)."""
+        if kind not in ("image", "thumbnail"):
+            raise NotFound()
         task = self.get_object()
-        attempt = task.attempt_set.filter(number=int(number)).first()
+        attempt = task.attempt_set.filter(number=number).first()
         if attempt is None:
             raise NotFound("Такой попытки нет.")
         file = attempt.thumbnail if kind == "thumbnail" else attempt.image

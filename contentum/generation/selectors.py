@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
 from rest_framework import status
 
 from contentum.common.exceptions import ApplicationError
@@ -61,17 +60,6 @@ def clean_origin(origin: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def request_origin(request: HttpRequest) -> str:
-    """The base for links a request's answer (and later its chat) will carry.
-
-    PUBLIC_BASE_URL wins: behind a proxy the request's own host may be an internal one.
-    `get_host()` is checked against ALLOWED_HOSTS, so a forged Host header cannot plant a
-    foreign address in a link."""
-    if settings.PUBLIC_BASE_URL:
-        return settings.PUBLIC_BASE_URL
-    return clean_origin(request.build_absolute_uri("/"))
 
 
 def task_base_url(task: GenerationTask) -> str:

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from contentum.generation.apis import GenerateView, GenerationTaskViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("generation-tasks", GenerationTaskViewSet, basename="generation-task")
 
 # `promptactions/generate/` sits beside the prompts app's `promptactions/assemble/`.

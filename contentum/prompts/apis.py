@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contentum.common.converters import UUID_CONVERTER
 from contentum.common.permissions import IsAdmin
 from contentum.common.responses import success
 from contentum.common.schema import envelope
@@ -22,7 +23,6 @@ from contentum.prompts.serializers import (
 )
 from contentum.prompts.templating import DERIVED_PLACEHOLDERS
 
-UUID_REGEX = "[0-9a-fA-F-]{32,36}"
 PLACEHOLDERS_HELP = "Подстановки: `{ключ}` вопросов активного сценария и производные: " + "; ".join(
     f"`{{{name}}}` — {text}" for name, text in DERIVED_PLACEHOLDERS.items()
 )
@@ -34,7 +34,7 @@ class PromptTemplateViewSet(viewsets.ModelViewSet):
     serializer_class = PromptTemplateSerializer
     filterset_class = PromptTemplateFilter
     search_fields = ["name", "template"]
-    lookup_value_regex = UUID_REGEX
+    lookup_value_converter = UUID_CONVERTER
 
     def get_queryset(self):
         return selectors.template_list()
@@ -98,7 +98,7 @@ class PromptParametersViewSet(
     serializer_class = PromptParametersSerializer
     filterset_class = PromptParametersFilter
     search_fields = ["data", "user__email", "user__full_name"]
-    lookup_value_regex = UUID_REGEX
+    lookup_value_converter = UUID_CONVERTER
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user

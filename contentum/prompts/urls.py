@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from contentum.prompts.apis import AssembleView, PromptParametersViewSet, PromptTemplateViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("prompttemplates", PromptTemplateViewSet, basename="prompt-template")
 router.register("promptparameters", PromptParametersViewSet, basename="prompt-parameters")
 

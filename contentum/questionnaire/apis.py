@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from contentum.common.converters import UUID_CONVERTER
 from contentum.common.permissions import IsAdmin
 from contentum.common.responses import success
 from contentum.common.schema import envelope
@@ -19,7 +20,7 @@ class ScenarioViewSet(viewsets.ModelViewSet):
     search_fields = ["name", "description"]
     filterset_fields = ["is_active"]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
-    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
+    lookup_value_converter = UUID_CONVERTER
 
     def get_queryset(self):
         return selectors.scenario_list()

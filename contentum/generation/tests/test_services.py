@@ -140,15 +140,6 @@ def test_links_fall_back_to_the_public_base_url_then_to_relative(settings, emplo
     )
 
 
-def test_the_public_base_url_wins_over_the_requests_host(settings, rf):
-    request = rf.get("/api/messages/", HTTP_HOST="internal:8000")
-    settings.ALLOWED_HOSTS = ["internal"]
-    assert selectors.request_origin(request) == "http://internal:8000"
-
-    settings.PUBLIC_BASE_URL = "https://contentum.example.com"
-    assert selectors.request_origin(request) == "https://contentum.example.com"
-
-
 def test_listeners_hear_each_finished_task_once_inside_its_transaction(
     settings, queue_task, listener
 ):
