@@ -81,6 +81,10 @@ def environment(**settings: object) -> Iterator[dict[str, str]]:
             django.setup()
             from django.core.management import call_command
 
+            from contentum.settings import var
+
+            var.create()  # `make run`'s first step: settings only read var/
+
             call_command("migrate", verbosity=0)
             yield {**os.environ}
             _purge(redis_url)

@@ -17,6 +17,8 @@ PORT=${PORT:-8000}
 export HOST PORT
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-contentum.settings.base}
 
+# Settings only read var/: create it (and the secret key, unless SECRET_KEY is set) first.
+$BIN/python -m contentum.settings.var
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py ensure_admin
 $BIN/python manage.py collectstatic --noinput --verbosity 0

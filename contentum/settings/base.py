@@ -3,19 +3,18 @@
 With no `DATABASE_URL` / `REDIS_URL` Contentum runs "embedded": SQLite, a filesystem
 Celery broker and a file cache, all under `var/`. Every variable is documented in
 `.env.example` and the README.
+
+Importing settings only reads: `python -m contentum.settings.var` (the first step of
+`make run`) creates `var/`, the broker's folders and the generated secret key.
 """
 
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from contentum.settings.environment import BASE_DIR, env
-
-# `or`: an empty value in .env means the default here, never the current directory.
-VAR_DIR = Path(env("CONTENTUM_VAR_DIR", default="") or BASE_DIR / "var")
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+from contentum.settings.environment import env
+from contentum.settings.var import BROKER_FOLDERS, SECRET_KEY_FILE, VAR_DIR
 
 DEBUG = env.bool("DEBUG", default=False)
 DATABASE_URL = env("DATABASE_URL", default="")
@@ -24,7 +23,8 @@ EMBEDDED = not DATABASE_URL
 
 
 def _secret_key() -> str:
-    """An explicit key always wins; the embedded mode keeps a generated one under var/."""
+    """An explicit key always wins; the embedded mode (or DEBUG) reads the one that
+    `make run` generated under var/. Settings never write it."""
     key = env("SECRET_KEY", default="")
     if key:
         return key
@@ -32,11 +32,14 @@ def _secret_key() -> str:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off and DATABASE_URL is set."
         )
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:
+        return SECRET_KEY_FILE.read_text().strip()
+    except FileNotFoundError:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is not set and {SECRET_KEY_FILE} does not exist. Run `make run` "
+            "once, or `python -m contentum.settings.var`, to create var/ and generate the "
+            "key there; or set SECRET_KEY."
+        ) from None
 
 
 SECRET_KEY = _secret_key()
@@ -103,9 +106,6 @@ TEMPLATES = [
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=600)
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend, with transactions that cost no round trips of their own.
-        DATABASES["default"]["ENGINE"] = "contentum.common.postgresql"
 else:
     DATABASES = {
         "default": {
@@ -126,15 +126,18 @@ else:
     }
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
-# PostgreSQL: the chat flow's statements are prepared once per session (`common.rows`).
-# Turn off behind a connection pooler in transaction mode (PgBouncer).
-DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttling) -----------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "contentum.common.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
 else:
+    # Django creates the folder when the cache is first used.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -165,9 +168,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Created by collectstatic (make run runs it).
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
+# Folders are created as files are saved.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default="") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -242,22 +246,18 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 
 # --- Celery -----------------------------------------------------------------------------
-BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Kombu's Redis transport, reusing one client per channel (`common/broker.py`).
-    CELERY_BROKER_TRANSPORT = "contentum.common.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    for sub in ("queue", "processed", "control"):
-        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+    # Folders created by `python -m contentum.settings.var` (make run).
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
+        "data_folder_in": str(BROKER_FOLDERS["queue"]),
+        "data_folder_out": str(BROKER_FOLDERS["queue"]),
+        "processed_folder": str(BROKER_FOLDERS["processed"]),
         # Broadcast (pidbox) exchanges; kombu's default is ./control in the working dir.
-        "control_folder": str(BROKER_DIR / "control"),
+        "control_folder": str(BROKER_FOLDERS["control"]),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

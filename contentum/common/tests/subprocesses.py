@@ -26,9 +26,10 @@ def embedded_env(var_dir: Path, settings_module: str = "contentum.settings.base"
     return env
 
 
-def manage(*args: str, env: dict, timeout: int = 120) -> subprocess.CompletedProcess:
+def python(*args: str, env: dict, timeout: int = 60) -> subprocess.CompletedProcess:
+    """`python ARGS` in a fresh interpreter from the project's root, with `env`."""
     return subprocess.run(
-        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        [sys.executable, *args],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -36,3 +37,15 @@ def manage(*args: str, env: dict, timeout: int = 120) -> subprocess.CompletedPro
         timeout=timeout,
         check=False,
     )
+
+
+def create_var(env: dict) -> subprocess.CompletedProcess:
+    """`make run`'s first step for this environment's var dir (settings only read it): the
+    folder, the embedded broker's folders, and a secret key unless SECRET_KEY is set."""
+    created = python("-m", "contentum.settings.var", env=env)
+    assert created.returncode == 0, created.stderr
+    return created
+
+
+def manage(*args: str, env: dict, timeout: int = 120) -> subprocess.CompletedProcess:
+    return python(str(BASE_DIR / "manage.py"), *args, env=env, timeout=timeout)

@@ -9,8 +9,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
+    "from contentum.celery import app; "
     "print(json.dumps({'var': str(s.VAR_DIR), 'media': str(s.MEDIA_ROOT), "
-    "'jwt_key_set': bool(s.SIMPLE_JWT['SIGNING_KEY'])}))"
+    "'jwt_key_set': bool(s.SIMPLE_JWT['SIGNING_KEY']), "
+    "'cache': s.CACHES['default']['BACKEND'], "
+    "'transport': type(app.connection_for_write().transport).__module__}))"
 )
 
 
@@ -36,6 +39,15 @@ def test_empty_paths_and_signing_key_fall_back_to_their_defaults(tmp_path):
     assert values["var"] == str(ROOT / "var")
     assert values["media"] == str(ROOT / "var" / "media")
     assert values["jwt_key_set"] is True
+
+
+def test_with_redis_the_cache_and_the_broker_are_djangos_and_kombus_own():
+    """Nothing listens on the discard port: loading settings and the transport connects
+    to nothing."""
+    values = settings_with(REDIS_URL="redis://127.0.0.1:9/0", SECRET_KEY="x" * 50)
+
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["transport"] == "kombu.transport.redis"
 
 
 def test_every_line_of_env_example_is_commented_out():

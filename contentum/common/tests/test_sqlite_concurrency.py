@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from contentum.common.tests.subprocesses import BASE_DIR, embedded_env, manage
+from contentum.common.tests.subprocesses import BASE_DIR, create_var, embedded_env, manage
 
 WRITERS = 6
 ROUNDS = 15
@@ -21,6 +21,7 @@ ROUNDS = 15
 @pytest.mark.slow
 def test_concurrent_writers_never_see_database_is_locked_and_all_writes_land(tmp_path):
     env = embedded_env(tmp_path / "var")
+    create_var(env)
     migrated = manage("migrate", "--noinput", env=env)
     assert migrated.returncode == 0, migrated.stderr
 

@@ -31,7 +31,6 @@ from django.db import connections
 from kombu import Exchange, Queue, pools
 
 from contentum.celery import app as celery_app
-from contentum.common.broker import Transport
 from contentum.common.tests.subprocesses import embedded_env
 
 QUEUES = ("generation", "polling", "maintenance")
@@ -111,7 +110,7 @@ def live_broker(kind: str, var_dir: Path, redis_url: str) -> Iterator[dict[str, 
     env = {"GENERATION_QUEUE_PREFIX": prefix}
     if kind == "redis":
         url, options = redis_url, {"visibility_timeout": 3600}
-        transport = Transport  # as settings/base.py sets it (by its dotted path)
+        transport = None  # kombu's own, chosen by the URL's scheme
         env["REDIS_URL"] = redis_url
     else:
         folder, processed = var_dir / "broker" / "queue", var_dir / "broker" / "processed"

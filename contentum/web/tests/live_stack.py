@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
-from contentum.common.tests.subprocesses import BASE_DIR, embedded_env, manage
+from contentum.common.tests.subprocesses import BASE_DIR, create_var, embedded_env, manage
 
 ADMIN_EMAIL = "admin@contentum.test"
 ADMIN_PASSWORD = "admin-Pa55word-for-browser-tests"
@@ -113,6 +113,7 @@ class LiveStack:
         self.worker: Process | None = None
 
     def start(self) -> "LiveStack":
+        create_var(self.env)
         for command in (("migrate", "--noinput"), ("ensure_admin",)):
             done = manage(*command, env=self.env)
             assert done.returncode == 0, f"manage.py {' '.join(command)}:\n{done.stderr}"
