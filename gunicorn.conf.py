@@ -9,15 +9,21 @@ import os
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
+# The master imports the app once and forks the workers from it: they share its memory
+# and start warm. Safe because nothing connects at import or in `warm_up` (Django opens
+# database connections, and Celery and the Redis cache their sockets, on first use).
+# A code change needs a restart: HUP re-forks workers from the already loaded code.
+preload_app = True
 
 
-def post_worker_init(worker) -> None:
-    """Warm the worker up, then tune the garbage collector once the app is loaded.
+def when_ready(server) -> None:
+    """In the master, after the app is loaded and before the first fork.
 
-    A request allocates thousands of short-lived objects, so the default threshold (700)
-    runs a collection every few requests. Freezing what start-up loaded (settings, models,
-    URL patterns) keeps it out of every later collection; a higher threshold makes
-    collections rarer. Measured on the answer endpoint: about 6 % less CPU a request.
+    `gc.freeze()` moves everything loaded so far out of the collector's reach: the
+    workers' collections never touch (and so never copy) the pages they share with the
+    master. A request allocates thousands of short-lived objects, so the default
+    threshold (700) collects every few requests; a higher one (inherited by the workers)
+    makes that rarer. Measured on the answer endpoint: about 6 % less CPU a request.
     """
     from contentum.common.warmup import warm_up
 
