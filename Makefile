@@ -7,13 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test lint format bench bench-flow bench-generation bench-instructions clean
+.PHONY: install run test lint format argon2-native bench bench-flow bench-generation bench-instructions clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	./scripts/native_argon2.sh
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,6 +30,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Opt-in, never part of `install`: rebuilds Argon2 for this machine's CPU only (see the
+# script). A venv or image built so crashes on an older CPU with "illegal instruction".
+argon2-native: install
+	./scripts/native_argon2.sh
 
 # Benchmarks print figures and assert nothing. The flow benchmark runs against a server
 # you started (BENCH_URL); the generation ones start their own worker (Redis at REDIS_URL).

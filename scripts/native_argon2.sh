@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
-# Rebuilds the Argon2 library (argon2-cffi-bindings) in .venv for this machine's CPU.
+# Opt-in (`make argon2-native`; `make install` never runs it): rebuilds the Argon2 library
+# (argon2-cffi-bindings) in .venv for this machine's CPU.
 #
 # Why: PyPI's wheel is built for any x86-64 CPU (SSE2), and Argon2id at our setting took
 # 15 ms of CPU a hash here; built with the CPU's own vector instructions (AVX2, AVX-512)
 # the same hash takes 6.6 ms. Same algorithm, same parameters, same hashes: only the
 # machine code differs. Every registration, login and password change pays one hash.
 #
-# The venv is built on the machine that runs it (`make install`); a venv or image moved to
-# an older CPU could stop with "illegal instruction". For such builds set ARGON2_NATIVE=0
-# (keeps the portable wheel) or ARGON2_CFLAGS (e.g. "-O3 -march=x86-64-v3" for any AVX2
-# CPU). Without a C compiler, or if the build fails, the portable wheel stays.
+# The trap: the build only runs on CPUs with the same instructions. A venv or image built
+# with it and moved to an older CPU (another node of a cluster) dies with "illegal
+# instruction". Build on the machine that runs it, or pick a baseline every machine has
+# with ARGON2_CFLAGS (e.g. "-O3 -march=x86-64-v3" for any AVX2 CPU). Without a C compiler,
+# or if the build fails its known-answer test, the portable wheel stays. `make install`
+# keeps whichever build is installed; back to the wheel: remove .venv and `make install`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-if [ "${ARGON2_NATIVE:-1}" = 0 ]; then
-  exit 0
-fi
 case "$(uname -m)" in
   x86_64 | amd64) ;;
-  *) exit 0 ;; # the vendored library has vector code for x86-64 only
+  *)
+    echo "native_argon2: vector code exists for x86-64 only; keeping the portable wheel" >&2
+    exit 0
+    ;;
 esac
 if ! command -v cc >/dev/null 2>&1; then
   echo "native_argon2: no C compiler; keeping the portable Argon2 wheel" >&2

@@ -7,9 +7,8 @@ class Argon2idPasswordHasher(Argon2PasswordHasher):
 
     OWASP lists five settings as equally strong (46 MiB × 1 … 7 MiB × 5); on our hardware
     the smallest memory is the cheapest (13 ms a hash against 17 ms for 19 MiB × 2: it
-    stays in cache), and `make install` builds the library for the CPU at hand, which takes
-    it to about 7 ms (scripts/native_argon2.sh). Django's default PBKDF2 (over a million
-    iterations, ~0.2–0.5 s here) made every login and registration cost a whole core.
+    stays in cache). Django's default PBKDF2 (over a million iterations, ~0.2–0.5 s here)
+    made every login and registration cost a whole core.
     Hashes made with other settings still verify and are upgraded on the next login.
     """
 
@@ -26,7 +25,8 @@ KNOWN_ANSWER = "b006af3954fd952b17e23795d993512da1f7c0a311a42e2e6064f0b694c0ec91
 
 def computes_the_known_answer() -> bool:
     """Whether the installed Argon2 library hashes as the portable build does, at our own
-    setting: `make install` may build it for the CPU at hand (scripts/native_argon2.sh)."""
+    setting: the opt-in `make argon2-native` builds it for the CPU at hand and keeps the
+    build only if this holds (scripts/native_argon2.sh)."""
     hasher = Argon2idPasswordHasher()
     tag = hash_secret_raw(
         b"password",
