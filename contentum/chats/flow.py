@@ -118,14 +118,14 @@ def chat_create(
 def _lock_chat(*, user: Any, chat_id: UUID | str) -> Chat:
     """The user's chat under its row lock, with its owner's account as it is now: read in
     the same query, so an account switched off mid-request cannot move the chat on."""
-    chat = (
-        Chat.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .filter(id=chat_id, user_id=user.pk, is_active=True)
-        .first()
-    )
-    if chat is None:
-        raise ChatNotFound()
+    try:
+        chat = (
+            Chat.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(id=chat_id, user_id=user.pk, is_active=True)
+        )
+    except Chat.DoesNotExist:
+        raise ChatNotFound() from None
     if not chat.user.is_active:
         raise AccountInactive()
     return chat

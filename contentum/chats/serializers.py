@@ -3,28 +3,26 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contentum.chats.messages import question_payload
-from contentum.chats.models import Chat, Message, MessageType
+from contentum.chats.models import Chat, ChatStatus, MessageKind, MessageType
 from contentum.common.serializers import StrictCharField, StrictInputSerializer
 
 
-class MessageSerializer(serializers.ModelSerializer):
-    messageType = serializers.ChoiceField(source="message_type", choices=MessageType.choices)
-    createdAt = serializers.DateTimeField(source="created_at")
+class MessageSerializer(serializers.Serializer):
+    """A chat message, read-only. Declared field by field rather than as a ModelSerializer:
+    every answer renders two, and a ModelSerializer rebuilds its fields from the model
+    each time it is instantiated."""
 
-    class Meta:
-        model = Message
-        fields = [
-            "id",
-            "chat",
-            "content",
-            "messageType",
-            "kind",
-            "payload",
-            "withdrawn",
-            "seq",
-            "createdAt",
-        ]
-        read_only_fields = fields
+    id = serializers.UUIDField(read_only=True)
+    chat = serializers.UUIDField(source="chat_id", read_only=True)
+    content = serializers.CharField(read_only=True)
+    messageType = serializers.ChoiceField(
+        source="message_type", choices=MessageType.choices, read_only=True
+    )
+    kind = serializers.ChoiceField(choices=MessageKind.choices, read_only=True)
+    payload = serializers.JSONField(read_only=True)
+    withdrawn = serializers.BooleanField(read_only=True)
+    seq = serializers.IntegerField(read_only=True)
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
 
 
 class CurrentQuestionSerializer(serializers.Serializer):
@@ -39,43 +37,28 @@ class CurrentQuestionSerializer(serializers.Serializer):
     total_steps = serializers.IntegerField()
 
 
-class ChatSerializer(serializers.ModelSerializer):
-    """A chat with its flow state. `messages` come from the serializer context when the
-    caller has them in hand (a chat just created), else from the chat's messages."""
+class ChatSerializer(serializers.Serializer):
+    """A chat with its flow state, read-only (declared field by field, as messages are).
+    `messages` come from the serializer context when the caller has them in hand (a chat
+    just created), else from the chat's messages."""
 
-    userEmail = serializers.EmailField(source="user.email")
-    userFullName = serializers.CharField(source="user.full_name")
-    createdAt = serializers.DateTimeField(source="created_at")
-    updatedAt = serializers.DateTimeField(source="updated_at")
-    isActive = serializers.BooleanField(source="is_active")
-    total_steps = serializers.IntegerField()
+    id = serializers.UUIDField(read_only=True)
+    user = serializers.UUIDField(source="user_id", read_only=True)
+    userEmail = serializers.EmailField(source="user.email", read_only=True)
+    userFullName = serializers.CharField(source="user.full_name", read_only=True)
+    title = serializers.CharField(read_only=True)
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+    isActive = serializers.BooleanField(source="is_active", read_only=True)
+    is_temporary = serializers.BooleanField(read_only=True)
+    expires_at = serializers.DateTimeField(allow_null=True, read_only=True)
+    status = serializers.ChoiceField(choices=ChatStatus.choices, read_only=True)
+    flow_step = serializers.IntegerField(read_only=True)
+    total_steps = serializers.IntegerField(read_only=True)
     current_question = serializers.SerializerMethodField()
     messages = serializers.SerializerMethodField()
-    messageCount = serializers.IntegerField(source="message_count")
-    lastMessage = MessageSerializer(source="last_message", allow_null=True)
-
-    class Meta:
-        model = Chat
-        fields = [
-            "id",
-            "user",
-            "userEmail",
-            "userFullName",
-            "title",
-            "createdAt",
-            "updatedAt",
-            "isActive",
-            "is_temporary",
-            "expires_at",
-            "status",
-            "flow_step",
-            "total_steps",
-            "current_question",
-            "messages",
-            "messageCount",
-            "lastMessage",
-        ]
-        read_only_fields = fields
+    messageCount = serializers.IntegerField(source="message_count", read_only=True)
+    lastMessage = MessageSerializer(source="last_message", allow_null=True, read_only=True)
 
     @extend_schema_field(CurrentQuestionSerializer(allow_null=True))
     def get_current_question(self, chat: Chat) -> dict | None:
@@ -95,9 +78,6 @@ class ChatSerializer(serializers.ModelSerializer):
 
 class ChatCreatedSerializer(ChatSerializer):
     initial_system_message = MessageSerializer()
-
-    class Meta(ChatSerializer.Meta):
-        fields = [*ChatSerializer.Meta.fields, "initial_system_message"]
 
 
 class ChatCreateSerializer(StrictInputSerializer):
