@@ -84,9 +84,9 @@ def callgrind(flag: str) -> None:
 
 
 def a_signed_in_user() -> str:
-    """An access token for a new account, made without hashing a password: the Argon2
-    library built for this CPU (scripts/native_argon2.sh) may use AVX-512, which valgrind
-    cannot run, and the figure is about chat flows, not logins."""
+    """An access token for a new account, made without hashing a password: the figure is
+    about chat flows, not logins (and an Argon2 library built with `make argon2-native`
+    may use AVX-512, which valgrind cannot run)."""
     account = get_user_model().objects.create_user(
         email=f"instr-{uuid.uuid4().hex[:12]}@example.com", full_name="Иван"
     )
