@@ -80,10 +80,23 @@ class ChatCreatedSerializer(ChatSerializer):
     initial_system_message = MessageSerializer()
 
 
+def validate_answer_length(value: str) -> None:
+    """An answer is at most CHAT_MAX_ANSWER_LENGTH characters, whether sent as a message or
+    as the `initialMessage` that answers a new chat's first question."""
+    limit = settings.CHAT_MAX_ANSWER_LENGTH
+    if len(value) > limit:
+        raise serializers.ValidationError(f"Сообщение слишком длинное: не больше {limit} символов.")
+
+
 class ChatCreateSerializer(StrictInputSerializer):
     title = StrictCharField(max_length=255, required=False, allow_blank=True, default="")
     initialMessage = StrictCharField(
-        required=False, allow_blank=True, trim_whitespace=False, allow_null=True, default=None
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        allow_null=True,
+        default=None,
+        validators=[validate_answer_length],
     )
 
 
@@ -93,20 +106,14 @@ class ChatRenameSerializer(StrictInputSerializer):
 
 class MessageCreateSerializer(StrictInputSerializer):
     chat = serializers.UUIDField(error_messages={"invalid": "Неверный идентификатор чата."})
-    content = StrictCharField(trim_whitespace=False, allow_blank=True)
+    content = StrictCharField(
+        trim_whitespace=False, allow_blank=True, validators=[validate_answer_length]
+    )
     messageType = serializers.ChoiceField(
         choices=[MessageType.USER],
         required=False,
         error_messages={"invalid_choice": "Клиент может отправлять только сообщения типа USER."},
     )
-
-    def validate_content(self, value: str) -> str:
-        limit = settings.CHAT_MAX_ANSWER_LENGTH
-        if len(value) > limit:
-            raise serializers.ValidationError(
-                f"Сообщение слишком длинное: не больше {limit} символов."
-            )
-        return value
 
 
 class AnswerResultSerializer(serializers.Serializer):

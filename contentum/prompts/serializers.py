@@ -10,6 +10,8 @@ from contentum.common.serializers import (
     StrictCharField,
     StrictInputSerializer,
     StringOnlyMixin,
+    printable,
+    unsafe_text_error,
 )
 from contentum.prompts import selectors
 from contentum.prompts.models import MAX_TEMPLATE_LENGTH, PromptParameters, PromptTemplate
@@ -23,7 +25,9 @@ class StrictUUIDField(StringOnlyMixin, serializers.UUIDField):
 
 @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
 class AnswersField(serializers.Field):
-    """`{question key: answer}`: keys of the active scenario, string values, at least one filled."""
+    """`{question key: answer}`: keys of the active scenario, string values, at least one
+    filled. The values reach the database and the LLM: they pass the same text rule as a
+    StrictCharField (`unsafe_text_error`)."""
 
     default_error_messages = {"invalid": NOT_AN_OBJECT}
 
@@ -34,13 +38,14 @@ class AnswersField(serializers.Field):
         errors: dict[str, list[str]] = {}
         for key, value in data.items():
             if key not in allowed:
-                errors[key] = [f"Неизвестный параметр. Доступны: {', '.join(sorted(allowed))}."]
+                known = ", ".join(sorted(allowed))
+                errors[printable(key)] = [f"Неизвестный параметр. Доступны: {known}."]
             elif not isinstance(value, str):
                 errors[key] = [NOT_A_STRING]
             elif len(value) > settings.CHAT_MAX_ANSWER_LENGTH:
                 errors[key] = [f"Не больше {settings.CHAT_MAX_ANSWER_LENGTH} символов."]
-            elif "\x00" in value:
-                errors[key] = ["Недопустимый символ NUL."]
+            elif unsafe := unsafe_text_error(value):
+                errors[key] = [unsafe]
         if errors:
             raise serializers.ValidationError(errors)
         if not any(value.strip() for value in data.values()):
