@@ -14,6 +14,9 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 # database connections, and Celery and the Redis cache their sockets, on first use).
 # A code change needs a restart: HUP re-forks workers from the already loaded code.
 preload_app = True
+# The access log (scripts/run.sh sends it to stdout) names the path without its query
+# string, and leaves out the referer: a shared link's `?signature=` is a secret.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)s'
 
 
 def when_ready(server) -> None:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from contentum.audit.admin import AuditedDeletionsAdmin
 from contentum.common.exceptions import ApplicationError
 from contentum.generation import services
 from contentum.generation.models import GenerationAttempt, GenerationTask
@@ -80,7 +81,7 @@ class AttemptInline(ReadOnlyInline):
 
 
 @admin.register(GenerationTask)
-class GenerationTaskAdmin(admin.ModelAdmin):
+class GenerationTaskAdmin(AuditedDeletionsAdmin):
     list_display = [
         "short_id",
         "preview",

@@ -25,13 +25,15 @@ from contentum.generation.serializers import (
     GenerateResultSerializer,
     GenerationTaskDetailSerializer,
     GenerationTaskSerializer,
+    ShareLinkSerializer,
     ShareResultSerializer,
+    SharesRevokedSerializer,
     generate_result,
 )
 from contentum.prompts import selectors as prompt_selectors
 from contentum.prompts import services as prompt_services
 
-LINK_REFUSED = "Ссылка недействительна или срок её действия истёк."
+LINK_REFUSED = "Ссылка недействительна, отозвана или срок её действия истёк."
 NO_IMAGE = {
     TaskStatus.PENDING: "Изображение ещё не готово: генерация в очереди.",
     TaskStatus.RUNNING: "Изображение ещё не готово: генерация идёт.",
@@ -39,8 +41,11 @@ NO_IMAGE = {
 SIGNATURE = OpenApiParameter(
     "signature",
     str,
-    description="Подпись из share/: открывает изображение без токена, пока не истечёт.",
+    description=(
+        "Подпись из share/: открывает изображение без токена, пока ссылка не истечёт и не отозвана."
+    ),
 )
+SHARE_ID = OpenApiParameter("share_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
 def _image_schema(media_type: str, description: str) -> dict:
@@ -179,11 +184,13 @@ class GenerationTaskViewSet(
     @extend_schema(request=None, responses={200: envelope(ShareResultSerializer)})
     @action(detail=True, methods=["post"])
     def share(self, request: Request, pk: str | None = None) -> Response:
-        """Signed links to the finished image that work without a token until `expires_at`."""
-        link = services.generation_task_share(
+        """A new signed link to the finished image that works without a token until
+        `expires_at`, or until revoked with DELETE share/{share_id}/."""
+        link = sharing.share_link_create(
             actor=request.user, task=self.get_object(), origin=request_origin(request)
         )
         data = {
+            "share_id": link.share.pk,
             "url": link.download_url,
             "download_url": link.download_url,
             "image_url": link.image_url,
@@ -191,6 +198,39 @@ class GenerationTaskViewSet(
             "expires_at": link.expires_at,
         }
         return success("Ссылка создана", ShareResultSerializer(data).data)
+
+    @extend_schema(
+        operation_id="api_generation_tasks_share_revoke_all",
+        request=None,
+        responses={200: envelope(SharesRevokedSerializer)},
+    )
+    @share.mapping.delete
+    def share_revoke_all(self, request: Request, pk: str | None = None) -> Response:
+        """Revokes every link to this task's image made so far."""
+        revoked = sharing.share_links_revoke_all(actor=request.user, task=self.get_object())
+        return success("Ссылки отозваны", {"revoked": revoked})
+
+    @extend_schema(
+        operation_id="api_generation_tasks_share_revoke",
+        request=None,
+        responses={200: envelope(ShareLinkSerializer)},
+        parameters=[SHARE_ID],
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=f"share/<{UUID_CONVERTER}:share_id>",
+        url_name="share-revoke",
+    )
+    def share_revoke(
+        self, request: Request, pk: str | None = None, share_id: str | None = None
+    ) -> Response:
+        """Revokes one link (its `share_id` came with it from share/): it opens nothing
+        from now on."""
+        share = sharing.share_link_revoke(
+            actor=request.user, task=self.get_object(), share_id=share_id
+        )
+        return success("Ссылка отозвана", ShareLinkSerializer(share).data)
 
     # --- The image files: the owner, an admin, or a signed link ----------------------------
 
@@ -203,10 +243,9 @@ class GenerationTaskViewSet(
         signature = request.query_params.get("signature")
         if signature is not None:
             try:
-                sharing.verify(signature, task_id=task_id)
+                return sharing.share_link_open(signature=signature, task_id=task_id)
             except sharing.InvalidShareLink as exc:
                 raise PermissionDenied(LINK_REFUSED) from exc
-            return selectors.task_get_any(task_id=task_id)
         if not request.user or not request.user.is_authenticated:
             raise NotAuthenticated()
         return selectors.task_get(user=request.user, task_id=task_id)

@@ -36,6 +36,7 @@ FAILED = "generation.failed"
 CANCELLED = "generation.cancelled"
 RETRIED = "generation.retried"
 SHARED = "generation.shared"
+SHARE_REVOKED = "generation.share_revoked"
 RECOVERED = "generation.recovered"
 
 
@@ -115,10 +116,6 @@ def task_retried(*, actor: Any, task: "GenerationTask", retry: "GenerationTask")
         target=task,
         details={**_summary(task), "retry": str(retry.pk)},
     )
-
-
-def task_shared(*, actor: Any, task: "GenerationTask", expires_at: str) -> AuditLog:
-    return audit_record(action=SHARED, actor=actor, target=task, details={"expires_at": expires_at})
 
 
 def task_recovered(*, task: "GenerationTask", step: str) -> AuditLog:

@@ -212,3 +212,36 @@ class GenerationAttempt(models.Model):
         if self.finished_at is None:
             return None
         return self.finished_at - (self.submitted_at or self.created_at)
+
+
+class ShareLink(models.Model):
+    """One link made by `share/`. Its id is inside the signature, so the link can be
+    revoked: a signed download opens only while this row is live (not revoked, not
+    expired, its task's owner and its maker active). Deleting the task or a user deletes
+    the row, and with it every link it stood for."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.ForeignKey(
+        GenerationTask,
+        on_delete=models.CASCADE,
+        related_name="share_links",
+        verbose_name="задача",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="кто поделился",
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    expires_at = models.DateTimeField("действует до")
+    revoked_at = models.DateTimeField("отозвана", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "ссылка на изображение"
+        verbose_name_plural = "ссылки на изображения"
+        indexes = [models.Index(fields=["task", "-created_at"], name="generation_share_task_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} → {self.pk}"

@@ -10,7 +10,6 @@ from django.db.models import Prefetch, QuerySet
 from rest_framework import status
 
 from contentum.common.exceptions import ApplicationError
-from contentum.generation import sharing
 from contentum.generation.models import GenerationAttempt, GenerationTask
 
 TASK_NOT_FOUND = "Задача генерации не найдена."
@@ -46,14 +45,6 @@ def task_get(*, user: Any, task_id: Any, detailed: bool = False) -> GenerationTa
         raise TaskNotFound() from exc
 
 
-def task_get_any(*, task_id: Any) -> GenerationTask:
-    """Any task by id: for signed links, which carry their own permission."""
-    try:
-        return GenerationTask.objects.get(pk=task_id)
-    except (GenerationTask.DoesNotExist, ValidationError, ValueError) as exc:
-        raise TaskNotFound() from exc
-
-
 def clean_origin(origin: str) -> str:
     """`scheme://host[:port]` of `origin`, or "" when it is not an http(s) address."""
     parts = urlsplit((origin or "").strip())
@@ -80,23 +71,6 @@ def task_urls(task: GenerationTask) -> dict[str, str]:
         "thumbnail_url": f"{base}/thumbnail/",
         "detail_url": f"{base}/",
         "retry_url": f"{base}/retry/",
-    }
-
-
-def task_signed_urls(task: GenerationTask, *, ttl_seconds: int | None = None) -> dict[str, str]:
-    """`download_url`, `image_url` and `thumbnail_url` that work without a token until
-    `expires_at` (ISO 8601): for links the system hands out itself, e.g. a chat payload a
-    browser shows in an <img> (which cannot send an Authorization header). Not audited as
-    a share: no person shared anything."""
-    ttl = settings.GENERATION_SHARE_TTL_SECONDS if ttl_seconds is None else ttl_seconds
-    token = sharing.sign(task.pk, ttl_seconds=ttl)
-    urls = task_urls(task)
-    query = f"?signature={token.signature}"
-    return {
-        "download_url": urls["download_url"] + query,
-        "image_url": urls["image_url"] + query,
-        "thumbnail_url": urls["thumbnail_url"] + query,
-        "expires_at": token.expires_at.isoformat(),
     }
 
 

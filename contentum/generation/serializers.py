@@ -15,6 +15,7 @@ from contentum.generation.models import (
     AttemptStatus,
     GenerationAttempt,
     GenerationTask,
+    ShareLink,
     TaskStatus,
 )
 from contentum.prompts.serializers import AssembleInputSerializer
@@ -226,8 +227,27 @@ class GenerationTaskDetailSerializer(GenerationTaskSerializer):
 
 
 class ShareResultSerializer(serializers.Serializer):
+    share_id = serializers.UUIDField(
+        help_text="Идентификатор ссылки: DELETE share/{share_id}/ отзывает её."
+    )
     url = serializers.CharField(help_text="Ссылка на скачивание (то же, что download_url).")
     download_url = serializers.CharField()
     image_url = serializers.CharField()
     thumbnail_url = serializers.CharField()
     expires_at = serializers.DateTimeField()
+
+
+class ShareLinkSerializer(serializers.ModelSerializer):
+    share_id = serializers.UUIDField(source="pk", read_only=True)
+    task = serializers.UUIDField(source="task_id", read_only=True)
+    createdBy = serializers.UUIDField(source="created_by_id", read_only=True)
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = ShareLink
+        fields = ["share_id", "task", "createdBy", "createdAt", "expires_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class SharesRevokedSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="Сколько ссылок отозвано сейчас.")

@@ -235,32 +235,6 @@ def generation_task_retry(*, actor: Any, task: GenerationTask, origin: str = "")
     return retry
 
 
-@dataclass(frozen=True)
-class SharedLink:
-    download_url: str
-    image_url: str
-    thumbnail_url: str
-    expires_at: datetime
-
-
-def generation_task_share(*, actor: Any, task: GenerationTask, origin: str = "") -> SharedLink:
-    """Signed links to a finished image that work without a token until they expire."""
-    if task.status != TaskStatus.SUCCESS or not task.image:
-        raise ConflictError(
-            "Поделиться можно только готовым изображением.", errors={"status": [task.status]}
-        )
-    if origin and not task.origin:
-        task.origin = selectors.clean_origin(origin)
-    urls = selectors.task_signed_urls(task)
-    events.task_shared(actor=actor, task=task, expires_at=urls["expires_at"])
-    return SharedLink(
-        download_url=urls["download_url"],
-        image_url=urls["image_url"],
-        thumbnail_url=urls["thumbnail_url"],
-        expires_at=datetime.fromisoformat(urls["expires_at"]),
-    )
-
-
 @dataclass
 class SweepResult:
     resumed: list[str] = field(default_factory=list)

@@ -1,8 +1,11 @@
+import uuid
+
 import factory
 from django.utils import timezone
 
 from contentum.accounts.tests.factories import UserFactory
-from contentum.generation.models import GenerationAttempt, GenerationTask, TaskStatus
+from contentum.generation import sharing
+from contentum.generation.models import GenerationAttempt, GenerationTask, ShareLink, TaskStatus
 
 PROMPT = "Постер весеннего фестиваля, голубой и розовый, яркая композиция"
 
@@ -35,3 +38,15 @@ class GenerationAttemptFactory(factory.django.DjangoModelFactory):
     task = factory.SubFactory(GenerationTaskFactory)
     number = 1
     prompt = PROMPT
+
+
+def signed_share(
+    task: GenerationTask, *, ttl_seconds: int = 3600, now: float | None = None, by=None
+) -> tuple[ShareLink, str]:
+    """A stored share of `task` and its signature, as share/ makes them (no audit row)."""
+    share_id = uuid.uuid4()
+    token = sharing.sign(task.pk, ttl_seconds=ttl_seconds, now=now, share_id=share_id)
+    share = ShareLink.objects.create(
+        id=share_id, task=task, created_by=by or task.owner, expires_at=token.expires_at
+    )
+    return share, token.signature

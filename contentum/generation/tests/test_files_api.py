@@ -10,9 +10,12 @@ from PIL import Image
 from conftest import client_for
 from contentum.accounts.tests.factories import UserFactory
 from contentum.audit.models import AuditLog
-from contentum.generation import sharing
 from contentum.generation.models import TaskStatus
-from contentum.generation.tests.factories import FinishedTaskFactory, GenerationTaskFactory
+from contentum.generation.tests.factories import (
+    FinishedTaskFactory,
+    GenerationTaskFactory,
+    signed_share,
+)
 
 URL = "/api/generation-tasks/"
 
@@ -119,9 +122,9 @@ def test_a_shared_link_opens_the_image_without_a_token(employee, employee_client
 
 
 def test_an_expired_signature_is_forbidden(settings, api_client, done):
-    token = sharing.sign(done.pk, ttl_seconds=60, now=time.time() - 120)
+    _, signature = signed_share(done, ttl_seconds=60, now=time.time() - 120)
 
-    response = api_client.get(f"{URL}{done.pk}/download/", {"signature": token.signature})
+    response = api_client.get(f"{URL}{done.pk}/download/", {"signature": signature})
 
     assert_refused(response, 403)
     assert "истёк" in response.json()["message"]
@@ -137,18 +140,18 @@ def test_an_expired_signature_is_forbidden(settings, api_client, done):
     ids=["tampered", "garbage", "empty"],
 )
 def test_a_forged_signature_is_forbidden(api_client, done, forge):
-    token = sharing.sign(done.pk, ttl_seconds=3600)
+    _, signature = signed_share(done)
 
-    response = api_client.get(f"{URL}{done.pk}/image/", {"signature": forge(token.signature)})
+    response = api_client.get(f"{URL}{done.pk}/image/", {"signature": forge(signature)})
 
     assert_refused(response, 403)
 
 
 def test_a_signature_opens_only_the_task_it_was_made_for(employee, api_client, done, queue_task):
     other = queue_task(max_attempts=1)
-    token = sharing.sign(done.pk, ttl_seconds=3600)
+    _, signature = signed_share(done)
 
-    response = api_client.get(f"{URL}{other.pk}/download/", {"signature": token.signature})
+    response = api_client.get(f"{URL}{other.pk}/download/", {"signature": signature})
 
     assert_refused(response, 403)
 

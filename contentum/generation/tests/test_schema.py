@@ -41,3 +41,12 @@ def test_generation_endpoints_are_documented_without_warnings(schema):
     assert "REJECTED" in components["GenerationAttemptStatusEnum"]["enum"]
     task = components["GenerationTaskDetail"]["properties"]
     assert task["status"]["allOf"] == [{"$ref": "#/components/schemas/GenerationTaskStatusEnum"}]
+
+
+def test_share_links_are_documented_with_their_id_and_both_ways_to_revoke(schema):
+    paths = schema["paths"]
+    assert set(paths["/api/generation-tasks/{id}/share/"]) >= {"post", "delete"}
+    revoke = paths["/api/generation-tasks/{id}/share/{share_id}/"]["delete"]
+    share_id = next(p for p in revoke["parameters"] if p["name"] == "share_id")
+    assert share_id["schema"] == {"type": "string", "format": "uuid"}
+    assert "share_id" in schema["components"]["schemas"]["ShareResult"]["properties"]

@@ -1,14 +1,12 @@
 """The interface the chats app uses: generation_task_create, listeners, task_urls."""
 
-import time
-
 import pytest
 from django.db import IntegrityError, transaction
 
 from contentum.audit.models import AuditLog
 from contentum.chats.models import Chat, ChatStatus
 from contentum.common.exceptions import ApplicationError
-from contentum.generation import events, selectors, services, sharing
+from contentum.generation import events, selectors, services
 from contentum.generation.models import GenerationTask, TaskStatus
 from contentum.generation.tests.factories import PROMPT, GenerationTaskFactory
 
@@ -114,19 +112,6 @@ def test_links_are_absolute_from_the_tasks_origin(employee):
     assert urls["image_url"] == f"{base}/image/"
     assert urls["thumbnail_url"] == f"{base}/thumbnail/"
     assert urls["retry_url"] == f"{base}/retry/"
-
-
-def test_signed_links_open_the_image_without_a_token_until_they_expire(employee):
-    task = create(employee, origin="https://contentum.example.com")
-
-    urls = selectors.task_signed_urls(task, ttl_seconds=600)
-
-    signature = urls["image_url"].split("?signature=")[1]
-    sharing.verify(signature, task_id=task.pk)
-    with pytest.raises(sharing.InvalidShareLink):
-        sharing.verify(signature, task_id=task.pk, now=time.time() + 601)
-    assert urls["download_url"].startswith(selectors.task_urls(task)["download_url"] + "?")
-    assert not AuditLog.objects.filter(action="generation.shared").exists()
 
 
 def test_links_fall_back_to_the_public_base_url_then_to_relative(settings, employee):
