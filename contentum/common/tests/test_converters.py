@@ -8,8 +8,7 @@ from django.urls import URLResolver, get_resolver
 
 from contentum.chats.tests.factories import make_chat
 from contentum.common.converters import AnyCaseUUIDConverter
-from contentum.generation import sharing
-from contentum.generation.tests.factories import GenerationTaskFactory
+from contentum.generation.tests.factories import GenerationTaskFactory, signed_share
 from contentum.prompts.tests.factories import PromptParametersFactory, make_template
 from contentum.questionnaire.models import Scenario
 
@@ -74,7 +73,7 @@ def test_every_detail_route_takes_the_id_in_any_spelling(admin_client_api, admin
 def test_a_signed_link_opens_with_the_id_in_any_spelling(api_client, spell):
     """The signature is over the canonical id: the view gets that one, however written."""
     task = GenerationTaskFactory()
-    signature = sharing.sign(task.pk, ttl_seconds=60).signature
+    _, signature = signed_share(task, ttl_seconds=60)
 
     response = api_client.get(
         f"/api/generation-tasks/{spell(task.pk)}/image/?signature={signature}"
