@@ -38,6 +38,11 @@ class User(AbstractBaseUser):
     role = models.CharField("роль", max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
     is_active = models.BooleanField("активен", default=True)
     date_joined = models.DateTimeField("дата регистрации", default=timezone.now, db_index=True)
+    # Empty only while a self-registered account waits for an admin (REGISTRATION_MODE=
+    # approval): that, not `is_active`, tells "pending" from "deactivated by an admin".
+    approved_at = models.DateTimeField(
+        "подтверждён", null=True, blank=True, default=timezone.now, db_index=True
+    )
 
     objects = UserManager()
 
@@ -55,6 +60,10 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def is_pending_approval(self) -> bool:
+        return self.approved_at is None
 
     @property
     def is_admin(self) -> bool:

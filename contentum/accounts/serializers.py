@@ -1,5 +1,4 @@
 from rest_framework import serializers
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from contentum.accounts.models import Role, User
 from contentum.common.serializers import (
@@ -14,10 +13,12 @@ class UserSerializer(serializers.ModelSerializer):
     fullName = serializers.CharField(source="full_name", read_only=True)
     dateJoined = serializers.DateTimeField(source="date_joined", read_only=True)
     isActive = serializers.BooleanField(source="is_active", read_only=True)
+    # **new**: null while the account waits for an admin's approval.
+    approvedAt = serializers.DateTimeField(source="approved_at", read_only=True, allow_null=True)
 
     class Meta:
         model = User
-        fields = ["id", "email", "fullName", "role", "dateJoined", "isActive"]
+        fields = ["id", "email", "fullName", "role", "dateJoined", "isActive", "approvedAt"]
         read_only_fields = fields
 
 
@@ -52,7 +53,9 @@ class LoginResponseSerializer(serializers.Serializer):
     user = LoginUserSerializer()
 
 
-class RefreshSerializer(StrictInputSerializer, TokenRefreshSerializer):
+class RefreshSerializer(StrictInputSerializer):
+    """Only the input: rotation and reuse detection are `accounts.tokens.token_refresh`."""
+
     refresh = StrictCharField()
     access = serializers.CharField(read_only=True)
 
@@ -70,3 +73,34 @@ class UserUpdateSerializer(StrictInputSerializer):
     fullName = StrictCharField(source="full_name", max_length=255, required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     isActive = StrictBooleanField(source="is_active", required=False)
+
+
+def _password_field(**kwargs) -> StrictCharField:
+    return StrictCharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}, **kwargs
+    )
+
+
+class AdminUserCreateSerializer(StrictInputSerializer):
+    """An admin creates an account: registration's body, plus an optional role."""
+
+    email = StrictEmailField(max_length=254)
+    fullName = StrictCharField(max_length=255)
+    password = _password_field()
+    passwordConfirm = _password_field(required=False)
+    role = serializers.ChoiceField(choices=Role.choices, required=False, default=Role.EMPLOYEE)
+
+
+class PasswordChangeSerializer(StrictInputSerializer):
+    oldPassword = _password_field()
+    newPassword = _password_field()
+    newPasswordConfirm = _password_field(required=False)
+
+
+class PasswordSetSerializer(StrictInputSerializer):
+    newPassword = _password_field()
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()

@@ -38,7 +38,17 @@ def test_registration_creates_an_employee_with_a_lowercase_email(api_client):
     body = response.json()
     assert body["status"] == "success"
     assert body["message"] == "Пользователь зарегистрирован"
-    assert set(body["data"]) == {"id", "email", "fullName", "role", "dateJoined", "isActive"}
+    assert set(body["data"]) == {
+        "id",
+        "email",
+        "fullName",
+        "role",
+        "dateJoined",
+        "isActive",
+        "approvedAt",
+    }
+    assert body["data"]["isActive"] is True
+    assert body["data"]["approvedAt"] is not None
     assert body["data"]["email"] == "ivan.petrov@example.com"
     assert body["data"]["role"] == "EMPLOYEE"
     user = User.objects.get()
@@ -68,6 +78,7 @@ def test_same_email_in_another_case_is_refused(api_client, employee):
         ({"password": "12345678", "passwordConfirm": "12345678"}, "password"),
         ({"password": "short", "passwordConfirm": "short"}, "password"),
         ({"password": "qwertyuiop", "passwordConfirm": "qwertyuiop"}, "password"),
+        ({"password": "Vesna-Kr-26", "passwordConfirm": "Vesna-Kr-26"}, "password"),
         ({"passwordConfirm": "Something-Else-2026"}, "passwordConfirm"),
         ({"email": "not-an-email"}, "email"),
         ({"email": "a" * 250 + "@example.com"}, "email"),
@@ -124,3 +135,12 @@ def test_a_form_body_is_an_unsupported_media_type(api_client):
 def test_an_oversized_body_is_refused_with_413(api_client):
     response = api_client.post(REGISTER, payload(fullName="Я" * 4000), format="json")
     assert_refused(response, 413)
+
+
+@pytest.mark.django_db
+def test_a_password_shorter_than_12_characters_is_refused(api_client):
+    response = api_client.post(
+        REGISTER, payload(password="Vesna-Kr-26", passwordConfirm="Vesna-Kr-26"), format="json"
+    )
+    assert_refused(response, 400, "password")
+    assert "12" in " ".join(response.json()["errors"]["password"])

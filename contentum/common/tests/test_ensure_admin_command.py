@@ -1,4 +1,5 @@
-"""`manage.py ensure_admin`: there is always an active admin to log in with.
+"""`manage.py ensure_admin`: there is always an active admin to log in with, and nobody
+becomes that admin just by having registered its address first.
 
 (It is the accounts app's command; `make run` calls it at every start.)
 """
@@ -7,18 +8,23 @@ import re
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
 
+from contentum.accounts import events
+from contentum.accounts.management.commands.ensure_admin import Command
 from contentum.accounts.models import Role, User
-from contentum.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from contentum.accounts.tests.factories import DEFAULT_PASSWORD, AdminFactory, UserFactory
+from contentum.audit.models import AuditLog
 
 PASSWORD = "Chosen-Admin-Pass-2026"
 
 
-def ensure_admin() -> str:
+def ensure_admin(*argv: str) -> str:
     out = StringIO()
-    call_command("ensure_admin", stdout=out)
+    call_command("ensure_admin", *argv, stdout=out)
     return out.getvalue()
 
 
@@ -70,15 +76,91 @@ def test_running_it_again_changes_nothing():
     assert "exists" in output
 
 
-@pytest.mark.django_db
-@override_settings(ADMIN_EMAIL="BOSS@example.com", ADMIN_PASSWORD=PASSWORD)
-def test_promotes_and_reactivates_an_existing_user_with_that_email():
-    existing = UserFactory(email="boss@example.com", is_active=False)
+def tokens_refreshable(refresh: str) -> bool:
+    return (
+        APIClient().post("/api/auth/refresh/", {"refresh": refresh}, format="json").status_code
+        == 200
+    )
 
-    ensure_admin()
+
+@pytest.mark.django_db
+@override_settings(ADMIN_EMAIL="BOSS@example.com", ADMIN_PASSWORD=PASSWORD, ADMIN_PROMOTE=False)
+def test_an_existing_employee_with_the_admin_email_is_refused_and_left_unchanged():
+    existing = UserFactory(email="boss@example.com")
+    refresh = str(RefreshToken.for_user(existing))
+
+    with pytest.raises(CommandError, match=r"boss@example\.com") as refused:
+        ensure_admin()
+
+    assert "\n" not in str(refused.value)
+    assert "CONTENTUM_ADMIN_PROMOTE" in str(refused.value)
+    existing.refresh_from_db()
+    assert (existing.role, existing.is_active) == (Role.EMPLOYEE, True)
+    assert existing.check_password(DEFAULT_PASSWORD)
+    assert tokens_refreshable(refresh)
+    row = AuditLog.objects.get()
+    assert (row.action, row.target_id) == (events.ADMIN_PROMOTION_REFUSED, str(existing.id))
+
+
+@pytest.mark.django_db
+@override_settings(ADMIN_EMAIL="boss@example.com", ADMIN_PASSWORD=PASSWORD, ADMIN_PROMOTE=False)
+def test_a_deactivated_admin_is_not_reactivated_without_an_explicit_promotion():
+    disabled = AdminFactory(email="boss@example.com", is_active=False)
+
+    with pytest.raises(CommandError, match="deactivated"):
+        ensure_admin()
+
+    disabled.refresh_from_db()
+    assert not disabled.is_active
+    assert disabled.check_password(DEFAULT_PASSWORD)
+
+
+@pytest.mark.django_db
+@override_settings(ADMIN_EMAIL="boss@example.com", ADMIN_PASSWORD=PASSWORD, ADMIN_PROMOTE=False)
+def test_make_run_stops_on_a_refusal_with_one_line_and_a_failing_status(capsys):
+    """scripts/run.sh runs under `set -e`: a non-zero status stops it, before the server."""
+    UserFactory(email="boss@example.com")
+
+    with pytest.raises(SystemExit) as stopped:
+        Command().run_from_argv(["manage.py", "ensure_admin", "--skip-checks"])
+
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("CommandError: Account boss@example.com already exists")
+    assert "\n" not in err and "Traceback" not in err
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("argv", "promote_setting"), [(["--promote-existing"], False), ([], True)])
+def test_an_explicit_promotion_sets_the_configured_password_and_revokes_sessions(
+    settings, argv, promote_setting
+):
+    settings.ADMIN_EMAIL, settings.ADMIN_PASSWORD = "BOSS@example.com", PASSWORD
+    settings.ADMIN_PROMOTE = promote_setting
+    existing = UserFactory(email="boss@example.com", is_active=False)
+    refresh = str(RefreshToken.for_user(existing))
+
+    output = ensure_admin(*argv)
 
     assert User.objects.count() == 1
     existing.refresh_from_db()
     assert (existing.role, existing.is_active) == (Role.ADMIN, True)
-    # A person's own password is not replaced behind their back.
+    assert existing.check_password(PASSWORD)
+    assert not existing.check_password(DEFAULT_PASSWORD)
+    assert not tokens_refreshable(refresh)
+    assert "promoted" in output and PASSWORD not in output
+    # Promoted once: the next start finds an active admin and changes nothing.
+    assert "exists" in ensure_admin(*argv)
+
+
+@pytest.mark.django_db
+@override_settings(ADMIN_EMAIL="boss@example.com", ADMIN_PASSWORD="", ADMIN_PROMOTE=True)
+def test_a_promotion_is_refused_without_a_configured_password():
+    existing = UserFactory(email="boss@example.com")
+
+    with pytest.raises(CommandError, match="CONTENTUM_ADMIN_PASSWORD"):
+        ensure_admin()
+
+    existing.refresh_from_db()
+    assert existing.role == Role.EMPLOYEE
     assert existing.check_password(DEFAULT_PASSWORD)
