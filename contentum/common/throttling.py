@@ -1,5 +1,7 @@
-"""Throttles: the unauthenticated auth endpoints per client address and per email, and
-whatever starts an image generation (each costs a provider call) per user.
+"""Throttles: the unauthenticated auth endpoints per client address (registration also per
+email), failed logins per email and address with a growing delay, requests that may call
+the LLM per user, and whatever starts an image generation (each costs a provider call) per
+user.
 
 The view classes are DRF throttles (the API layer). A service that starts a generation
 outside those views (a finished chat) checks the same limit through `generation_allowed`
@@ -10,15 +12,26 @@ Rates are read from settings at request time (not import time), so they stay con
 """
 
 import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest
+from rest_framework import status
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
-from contentum.common.exceptions import QuotaExceeded
+from contentum.common.exceptions import ApplicationError, QuotaExceeded
 from contentum.common.net import client_ip
+
+# The API's and the admin's login share this scope, so they share one per-address counter.
+LOGIN_SCOPE = "login"
+LOGIN_DELAYED_MESSAGE = "Слишком много неудачных попыток входа. Повторите попытку позже."
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -48,6 +61,87 @@ class AuthEmailThrottle(_SettingsRateThrottle):
             return None
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
         return f"throttle:{self._scope(view)}:email:{digest}"
+
+
+def login_address_allowed(request: HttpRequest) -> None:
+    """QuotaExceeded (429) past the per-address login limit; counts this attempt otherwise.
+    For a login form outside DRF (the admin's): the API's login view has the same throttle."""
+    throttle = AuthAddressThrottle()
+    if not throttle.allow_request(request, SimpleNamespace(throttle_scope=LOGIN_SCOPE)):
+        raise QuotaExceeded(wait=throttle.wait())
+
+
+def _failures_key(email: str, address: str) -> str:
+    """Per email *and* address: failures from elsewhere never lock the owner out."""
+    digest = hashlib.sha256(f"{email.strip().lower()}|{address}".encode()).hexdigest()
+    return f"throttle:login-failures:{digest}"
+
+
+def _failure_delay(failures: int) -> int:
+    """Seconds the next attempt waits after `failures` failures in a row: none for the
+    first LOGIN_FAILURES_FREE, then doubling per failure, up to the cap."""
+    over = failures - settings.LOGIN_FAILURES_FREE
+    if over < 0:
+        return 0
+    cap = settings.LOGIN_FAILURE_MAX_DELAY_SECONDS
+    return min(settings.LOGIN_FAILURE_DELAY_SECONDS * 2 ** min(over, 32), cap)
+
+
+def login_failure_check(*, email: str, address: str) -> None:
+    """QuotaExceeded (429) while the failures of `email` from `address` are delayed."""
+    state = cache.get(_failures_key(email, address))
+    if state is None:
+        return
+    wait = state["until"] - time.time()
+    if wait > 0:
+        raise QuotaExceeded(LOGIN_DELAYED_MESSAGE, wait=wait)
+
+
+def login_failure_record(*, email: str, address: str) -> None:
+    """Counts a failed login. The count is remembered for the delay it earned plus the cap,
+    so a pause that long starts afresh."""
+    key = _failures_key(email, address)
+    state = cache.get(key) or {"failures": 0, "until": 0.0}
+    failures = state["failures"] + 1
+    delay = _failure_delay(failures)
+    cache.set(
+        key,
+        {"failures": failures, "until": time.time() + delay},
+        timeout=delay + settings.LOGIN_FAILURE_MAX_DELAY_SECONDS,
+    )
+
+
+def login_failures_reset(*, email: str, address: str) -> None:
+    """A successful login forgets the failures that came before it."""
+    cache.delete(_failures_key(email, address))
+
+
+@contextmanager
+def login_failures_counted(*, email: str, address: str) -> Iterator[None]:
+    """Wraps a login: refused (429) while delayed, a failure (an ApplicationError answering
+    401) is counted, and success resets the count. Other errors count nothing."""
+    login_failure_check(email=email, address=address)
+    try:
+        yield
+    except ApplicationError as exc:
+        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
+            login_failure_record(email=email, address=address)
+        raise
+    login_failures_reset(email=email, address=address)
+
+
+class LLMUserThrottle(_SettingsRateThrottle):
+    """Per signed-in user, on the writes that may call the LLM inside the request
+    (enrichment): each call costs money and holds a worker. Reads are not counted."""
+
+    rate_name = "llm"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if request.method in SAFE_METHODS:
+            return None
+        if not request.user or not request.user.is_authenticated:
+            return None  # refused by the permission check anyway
+        return f"throttle:llm:user:{request.user.pk}"
 
 
 class GenerationUserThrottle(_SettingsRateThrottle):

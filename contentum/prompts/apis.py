@@ -10,6 +10,7 @@ from contentum.common.converters import UUID_CONVERTER
 from contentum.common.permissions import IsAdmin
 from contentum.common.responses import success
 from contentum.common.schema import envelope
+from contentum.common.throttling import LLMUserThrottle
 from contentum.prompts import selectors, services
 from contentum.prompts.filters import PromptParametersFilter, PromptTemplateFilter
 from contentum.prompts.models import PromptParameters
@@ -99,6 +100,7 @@ class PromptParametersViewSet(
     filterset_class = PromptParametersFilter
     search_fields = ["data", "user__email", "user__full_name"]
     lookup_value_converter = UUID_CONVERTER
+    throttle_classes = [LLMUserThrottle]  # a POST may enrich through the LLM; reads are free
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
@@ -119,6 +121,8 @@ class PromptParametersViewSet(
 
 
 class AssembleView(APIView):
+    throttle_classes = [LLMUserThrottle]
+
     @extend_schema(
         request=AssembleInputSerializer,
         responses={200: envelope(AssembleResultSerializer)},

@@ -8,6 +8,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from contentum.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from contentum.audit.models import AuditAction, AuditLog
 from contentum.common.exceptions import RUSSIAN_BY_CODE
+from contentum.common.throttling import LOGIN_DELAYED_MESSAGE
 
 LOGIN, REFRESH, LOGOUT, ME = (
     "/api/auth/login/",
@@ -195,15 +196,60 @@ def test_login_is_throttled_per_client_address(api_client, employee):
     assert body["message"] == RUSSIAN_BY_CODE["throttled"]
 
 
+FAILURE_DELAYS = {
+    "LOGIN_FAILURES_FREE": 2,
+    "LOGIN_FAILURE_DELAY_SECONDS": 10,
+    "LOGIN_FAILURE_MAX_DELAY_SECONDS": 25,
+    "THROTTLE_RATES": {"auth_ip": "100/min", "auth_email": "2/min"},
+}
+
+
 @pytest.mark.django_db
-@override_settings(THROTTLE_RATES={"auth_ip": "100/min", "auth_email": "2/min"})
-def test_login_is_throttled_per_email_across_addresses(employee):
-    codes = []
-    for i in range(3):
-        client = APIClient(REMOTE_ADDR=f"10.0.0.{i + 1}")
-        codes.append(login(client, employee.email.upper(), "wrong").status_code)
-    assert codes == [401, 401, 429]
-    assert "Retry-After" in login(APIClient(REMOTE_ADDR="10.0.0.9"), employee.email)
+@override_settings(**FAILURE_DELAYS)
+def test_failures_from_other_addresses_never_lock_the_owner_out(employee):
+    """Anyone may type someone's email: failures count per email *and* address."""
+    attacker = APIClient(REMOTE_ADDR="10.0.0.66")
+    codes = [login(attacker, employee.email.upper(), "wrong").status_code for _ in range(4)]
+    assert codes == [401, 401, 429, 429]
+    for i in range(3):  # a failure from each of many other addresses delays nobody
+        assert login(APIClient(REMOTE_ADDR=f"10.0.1.{i}"), employee.email, "x").status_code == 401
+
+    owner = login(APIClient(REMOTE_ADDR="10.0.0.9"), employee.email)
+
+    assert owner.status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(**FAILURE_DELAYS)
+def test_failures_from_one_address_wait_twice_as_long_each_time_up_to_the_cap(employee):
+    import time_machine
+
+    client = APIClient(REMOTE_ADDR="10.0.0.1")
+    with time_machine.travel("2030-01-01 12:00:00Z", tick=False) as clock:
+        assert [login(client, employee.email, "wrong").status_code for _ in range(2)] == [401, 401]
+        waits = []
+        for _ in range(3):
+            delayed = login(client, employee.email)  # even the right password waits
+            assert delayed.status_code == 429
+            assert delayed.json()["status"] == "error"
+            assert delayed.json()["message"] == LOGIN_DELAYED_MESSAGE
+            waits.append(int(delayed["Retry-After"]))
+            clock.shift(waits[-1])
+            assert login(client, employee.email, "wrong").status_code == 401
+
+    assert waits == [10, 20, 25]
+
+
+@pytest.mark.django_db
+@override_settings(**FAILURE_DELAYS)
+def test_a_successful_login_forgets_the_failures_before_it(employee):
+    client = APIClient(REMOTE_ADDR="10.0.0.1")
+    assert login(client, employee.email, "wrong").status_code == 401
+    assert login(client, employee.email).status_code == 200
+
+    codes = [login(client, employee.email, "wrong").status_code for _ in range(3)]
+
+    assert codes == [401, 401, 429]  # two free failures again, not one
 
 
 @pytest.mark.django_db

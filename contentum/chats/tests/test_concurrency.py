@@ -1,39 +1,18 @@
 """Races that the database must settle (PostgreSQL: real row locks and a partial unique index)."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from conftest import client_for
 from contentum.accounts.tests.factories import UserFactory
 from contentum.chats.models import Chat, Message, MessageType
 from contentum.chats.tests.factories import make_chat
+from contentum.common.tests.threads import run_together
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def run_together(count, target):
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results[index] = target(index)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_creates_give_exactly_one_chat():
