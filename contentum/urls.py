@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from contentum.common import views as common_views
+from contentum.common.admin_login import admin_login
+from contentum.common.converters import slash_optional
+from contentum.common.views import api_docs
 
 api_patterns = [
     path("", include("contentum.accounts.urls")),
@@ -14,12 +17,23 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("api/", include(api_patterns)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", common_views.OfflineRedocView.as_view(url_name="schema"), name="redoc"),
+    # Every API path answers with and without its trailing slash, never with a redirect.
+    slash_optional(path("api/", include(api_patterns))),
+    path("api/schema/", api_docs(SpectacularAPIView.as_view()), name="schema"),
+    path(
+        "swagger/",
+        api_docs(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="swagger-ui",
+    ),
+    path(
+        "redoc/",
+        api_docs(common_views.OfflineRedocView.as_view(url_name="schema")),
+        name="redoc",
+    ),
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
+    # Before the admin's own routes: its login under the API login's limits and audit.
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("", include("contentum.web.urls")),
 ]

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from contentum.audit.admin import AuditedDeletionsAdmin
 from contentum.chats.models import Chat, Message
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedDeletionsAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 
+from contentum.audit.admin import AuditedDeletionsAdmin
 from contentum.audit.services import audit_record
 from contentum.common.exceptions import ApplicationError
 from contentum.questionnaire import services
@@ -44,7 +45,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(AuditedDeletionsAdmin):
     list_display = ["name", "is_active", "version", "updated_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "description", "questions__key", "questions__text"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from contentum.settings.environment import env
-from contentum.settings.var import BROKER_FOLDERS, SECRET_KEY_FILE, VAR_DIR
+from contentum.settings.var import BROKER_FOLDERS, JWT_SIGNING_KEY_FILE, SECRET_KEY_FILE, VAR_DIR
 
 DEBUG = env.bool("DEBUG", default=False)
 DATABASE_URL = env("DATABASE_URL", default="")
@@ -22,27 +22,31 @@ REDIS_URL = env("REDIS_URL", default="")
 EMBEDDED = not DATABASE_URL
 
 
-def _secret_key() -> str:
+def _key(name: str, key_file: Path) -> str:
     """An explicit key always wins; the embedded mode (or DEBUG) reads the one that
     `make run` generated under var/. Settings never write it."""
-    key = env("SECRET_KEY", default="")
+    key = env(name, default="")
     if key:
         return key
     if not (DEBUG or EMBEDDED):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off and DATABASE_URL is set."
+            f"set {name} (a long random string, e.g. from `python3 -c 'import secrets; "
+            f"print(secrets.token_urlsafe(50))'`): it is required when DATABASE_URL is set "
+            "and DEBUG is off."
         )
     try:
-        return SECRET_KEY_FILE.read_text().strip()
+        return key_file.read_text().strip()
     except FileNotFoundError:
         raise ImproperlyConfigured(
-            f"SECRET_KEY is not set and {SECRET_KEY_FILE} does not exist. Run `make run` "
-            "once, or `python -m contentum.settings.var`, to create var/ and generate the "
-            "key there; or set SECRET_KEY."
+            f"{name} is not set and {key_file} does not exist. Run `make run` once, or "
+            f"`python -m contentum.settings.var`, to create var/ and generate the key "
+            f"there; or set {name}."
         ) from None
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _key("SECRET_KEY", SECRET_KEY_FILE)
+# Tokens are signed with a key of their own: rotating one secret does not touch the other.
+JWT_SIGNING_KEY = _key("JWT_SIGNING_KEY", JWT_SIGNING_KEY_FILE)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -156,7 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -190,7 +194,15 @@ THROTTLE_RATES = {
     "auth_ip": env("THROTTLE_AUTH_IP", default="10/min"),
     "auth_email": env("THROTTLE_AUTH_EMAIL", default="10/min"),
     "generate": env("THROTTLE_GENERATE", default="30/min"),
+    # Requests that may call the LLM (parameter enrichment), per user.
+    "llm": env("THROTTLE_LLM", default="20/min"),
 }
+# Failed logins per email and client address: the first LOGIN_FAILURES_FREE cost nothing,
+# then each one waits twice as long as the one before, from LOGIN_FAILURE_DELAY_SECONDS up
+# to LOGIN_FAILURE_MAX_DELAY_SECONDS; a successful login forgets them.
+LOGIN_FAILURES_FREE = env.int("LOGIN_FAILURES_FREE", default=5)
+LOGIN_FAILURE_DELAY_SECONDS = env.int("LOGIN_FAILURE_DELAY_SECONDS", default=30)
+LOGIN_FAILURE_MAX_DELAY_SECONDS = env.int("LOGIN_FAILURE_MAX_DELAY_SECONDS", default=900)
 ADMIN_EMAIL = env("CONTENTUM_ADMIN_EMAIL", default="")
 ADMIN_PASSWORD = env("CONTENTUM_ADMIN_PASSWORD", default="")
 
@@ -198,7 +210,7 @@ ADMIN_PASSWORD = env("CONTENTUM_ADMIN_PASSWORD", default="")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["contentum.accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["contentum.common.parsers.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "contentum.common.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
@@ -216,12 +228,19 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": env.bool("JWT_ROTATE_REFRESH_TOKENS", default=True),
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
-    "SIGNING_KEY": env("JWT_SIGNING_KEY", default="") or SECRET_KEY,
+    # Every token carries a hash of the password it was issued under: a password change
+    # (one's own, an admin's reset, a promotion by ensure_admin) ends every session at once.
+    "CHECK_REVOKE_TOKEN": True,
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
+# A login's refresh tokens (its rotations) stop working this long after the login itself.
+JWT_MAX_SESSION_DAYS = env.int("JWT_MAX_SESSION_DAYS", default=30)
 
+# /swagger/, /redoc/ and /api/schema/; production settings turn them off by default.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Contentum API",
     "DESCRIPTION": "Guided chat → prompt → generated marketing image.",
@@ -282,12 +301,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Query strings never reach a log: a shared link's signature is a secret.
+    "filters": {"no_query_string": {"()": "contentum.common.logfilters.StripQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query_string"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # The development server's request lines, through the filtered handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Per-domain settings, each in its own module ----------------------------------------
+from contentum.settings.accounts import *  # noqa: E402, F403
 from contentum.settings.chats import *  # noqa: E402, F403
 from contentum.settings.generation import *  # noqa: E402, F403
 from contentum.settings.prompts import *  # noqa: E402, F403

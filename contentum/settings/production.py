@@ -12,3 +12,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# The API's documentation pages and schema are for developers: off unless asked for.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)

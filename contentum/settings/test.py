@@ -11,6 +11,7 @@ from pathlib import Path
 
 # Tests never need a real secret; this lets the PostgreSQL pass import base settings.
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-but-long-enough-for-hmac-sha256")
+os.environ.setdefault("JWT_SIGNING_KEY", "test-only-jwt-key-not-a-secret-but-long-enough-for-hs256")
 
 from contentum.settings.base import *  # noqa: F403
 

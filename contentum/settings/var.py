@@ -2,10 +2,10 @@
 
 Settings only read it. `python -m contentum.settings.var` (the first step of `make run`)
 creates the folder (SQLite file, beat schedule, media, collected static files), the
-folders of kombu's filesystem broker when no REDIS_URL is set, and a secret key when no
-SECRET_KEY is set. It is not a `manage.py` command because Django cannot start before
-that key exists: simplejwt reads SECRET_KEY while the apps load. Running it again
-changes nothing.
+folders of kombu's filesystem broker when no REDIS_URL is set, and the secret key and the
+token-signing key when SECRET_KEY / JWT_SIGNING_KEY are not set. It is not a `manage.py`
+command because Django cannot start before those keys exist: simplejwt reads them while
+the apps load. Running it again changes nothing.
 """
 
 import os
@@ -16,8 +16,9 @@ from contentum.settings.environment import BASE_DIR, env
 
 # `or`: an empty value in .env means the default here, never the current directory.
 VAR_DIR = Path(env("CONTENTUM_VAR_DIR", default="") or BASE_DIR / "var")
-# Read by settings when no SECRET_KEY is set (the embedded mode, or DEBUG).
+# Read by settings when no SECRET_KEY / JWT_SIGNING_KEY is set (the embedded mode, or DEBUG).
 SECRET_KEY_FILE = VAR_DIR / "secret_key"
+JWT_SIGNING_KEY_FILE = VAR_DIR / "jwt_signing_key"
 # Kombu's filesystem transport (no REDIS_URL) expects these folders to exist.
 BROKER_FOLDERS = {name: VAR_DIR / "broker" / name for name in ("queue", "processed", "control")}
 
@@ -31,8 +32,12 @@ def create() -> list[Path]:
     created = [folder for folder in folders if not folder.is_dir()]
     for folder in created:
         folder.mkdir(parents=True, exist_ok=True)
-    if not env("SECRET_KEY", default="") and _write_new_key(SECRET_KEY_FILE):
-        created.append(SECRET_KEY_FILE)
+    for name, key_file in (
+        ("SECRET_KEY", SECRET_KEY_FILE),
+        ("JWT_SIGNING_KEY", JWT_SIGNING_KEY_FILE),
+    ):
+        if not env(name, default="") and _write_new_key(key_file):
+            created.append(key_file)
     return created
 
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -48,20 +49,71 @@ def test_schema_endpoint_answers_openapi_3(api_client):
     assert "/api/audit-logs/" in document["paths"]
 
 
+def swagger_initializer(api_client) -> str:
+    """Swagger UI's settings and schema URL live in a script the split view serves."""
+    response = api_client.get("/swagger/", {"script": ""})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 @pytest.mark.django_db
 def test_swagger_ui_loads_only_sidecar_assets(api_client):
     response = api_client.get("/swagger/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "/api/schema/" in html
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "/api/schema/" in swagger_initializer(api_client)
     assert_only_local_assets(api_client, html)
 
 
 @pytest.mark.django_db
 def test_swagger_ui_does_not_call_the_online_validator(api_client):
-    html = api_client.get("/swagger/").content.decode()
-    assert '"validatorUrl": null' in html
+    assert '"validatorUrl": null' in swagger_initializer(api_client)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/swagger/", "/redoc/"])
+def test_the_docs_pages_run_no_inline_script_and_carry_a_strict_policy(api_client, path):
+    response = api_client.get(path)
+
+    html = response.content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), html
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/swagger/", "/redoc/", "/api/schema/"])
+def test_the_docs_are_hidden_unless_api_docs_public(api_client, settings, path):
+    settings.API_DOCS_PUBLIC = False
+
+    response = api_client.get(path)
+
+    assert response.status_code == 404
+    assert response.json()["status"] == "error"
+
+
+def test_production_settings_hide_the_docs_by_default():
+    from contentum.common.tests.subprocesses import embedded_env, python
+
+    env = embedded_env(
+        Path("/nonexistent-var"),
+        settings_module="contentum.settings.production",
+        SECRET_KEY="k" * 50,
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
+        API_DOCS_PUBLIC="",
+    )
+    env.pop("API_DOCS_PUBLIC")
+    shown = python(
+        "-c",
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.API_DOCS_PUBLIC)",
+        env=env,
+    )
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "False"
 
 
 @pytest.mark.django_db

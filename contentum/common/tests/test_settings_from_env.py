@@ -32,9 +32,9 @@ def settings_with(**environ: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_empty_paths_and_signing_key_fall_back_to_their_defaults(tmp_path):
+def test_empty_paths_fall_back_to_their_defaults(tmp_path):
     values = settings_with(
-        CONTENTUM_VAR_DIR="", MEDIA_ROOT="", JWT_SIGNING_KEY="", SECRET_KEY="x" * 50
+        CONTENTUM_VAR_DIR="", MEDIA_ROOT="", JWT_SIGNING_KEY="j" * 50, SECRET_KEY="x" * 50
     )
     assert values["var"] == str(ROOT / "var")
     assert values["media"] == str(ROOT / "var" / "media")

@@ -70,6 +70,50 @@ def test_writes_no_key_when_one_is_set_and_no_broker_folders_with_redis(tmp_path
     assert [path.name for path in var_dir.iterdir()] == []
 
 
+PRINT_KEYS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.SECRET_KEY); print(s.SIMPLE_JWT['SIGNING_KEY'])"
+)
+
+
+def test_tokens_are_signed_with_a_generated_key_of_their_own(tmp_path):
+    var_dir = tmp_path / "var"
+    env = embedded_env(var_dir, SECRET_KEY="", JWT_SIGNING_KEY="")
+
+    create_var(env)
+
+    jwt_key_file = var_dir / "jwt_signing_key"
+    assert stat.S_IMODE(jwt_key_file.stat().st_mode) == 0o600
+    loaded = python("-c", PRINT_KEYS, env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    secret_key, signing_key = loaded.stdout.split()
+    assert signing_key == jwt_key_file.read_text()
+    assert signing_key != secret_key
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "JWT_SIGNING_KEY"])
+def test_with_a_database_and_a_key_missing_manage_py_says_what_to_set_in_one_line(
+    tmp_path, missing
+):
+    env = embedded_env(
+        tmp_path / "var",
+        SECRET_KEY="k" * 50,
+        JWT_SIGNING_KEY="j" * 50,
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/contentum",
+    )
+    env[missing] = ""
+
+    result = manage("migrate", "--noinput", env=env)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Contentum is not configured: set {missing} (a long random string, e.g. from "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`): it is required "
+        "when DATABASE_URL is set and DEBUG is off."
+    ]
+
+
 @pytest.mark.slow
 def test_make_runs_first_steps_work_on_a_fresh_var_dir(tmp_path):
     """A fresh clone: no var/, no SECRET_KEY. `make run` creates var/, then migrates."""
