@@ -14,7 +14,13 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from contentum.settings.environment import env
-from contentum.settings.var import BROKER_FOLDERS, JWT_SIGNING_KEY_FILE, SECRET_KEY_FILE, VAR_DIR
+from contentum.settings.var import (
+    BROKER_FOLDERS,
+    JWT_SIGNING_KEY_FILE,
+    SECRET_KEY_FILE,
+    VAR_DIR,
+    keys_come_from_var,
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 DATABASE_URL = env("DATABASE_URL", default="")
@@ -28,7 +34,7 @@ def _key(name: str, key_file: Path) -> str:
     key = env(name, default="")
     if key:
         return key
-    if not (DEBUG or EMBEDDED):
+    if not keys_come_from_var():
         raise ImproperlyConfigured(
             f"set {name} (a long random string, e.g. from `python3 -c 'import secrets; "
             f"print(secrets.token_urlsafe(50))'`): it is required when DATABASE_URL is set "

@@ -23,6 +23,12 @@ JWT_SIGNING_KEY_FILE = VAR_DIR / "jwt_signing_key"
 BROKER_FOLDERS = {name: VAR_DIR / "broker" / name for name in ("queue", "processed", "control")}
 
 
+def keys_come_from_var() -> bool:
+    """The embedded mode (no DATABASE_URL) or DEBUG reads unset keys from var/; anywhere
+    else they must be set, and settings say so."""
+    return not env("DATABASE_URL", default="") or env.bool("DEBUG", default=False)
+
+
 def create() -> list[Path]:
     """Creates whatever is missing and returns it. An existing key is never replaced:
     sessions and tokens signed with it stay valid."""
@@ -32,12 +38,13 @@ def create() -> list[Path]:
     created = [folder for folder in folders if not folder.is_dir()]
     for folder in created:
         folder.mkdir(parents=True, exist_ok=True)
-    for name, key_file in (
-        ("SECRET_KEY", SECRET_KEY_FILE),
-        ("JWT_SIGNING_KEY", JWT_SIGNING_KEY_FILE),
-    ):
-        if not env(name, default="") and _write_new_key(key_file):
-            created.append(key_file)
+    if keys_come_from_var():
+        for name, key_file in (
+            ("SECRET_KEY", SECRET_KEY_FILE),
+            ("JWT_SIGNING_KEY", JWT_SIGNING_KEY_FILE),
+        ):
+            if not env(name, default="") and _write_new_key(key_file):
+                created.append(key_file)
     return created
 
 

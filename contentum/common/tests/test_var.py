@@ -103,8 +103,12 @@ def test_with_a_database_and_a_key_missing_manage_py_says_what_to_set_in_one_lin
     )
     env[missing] = ""
 
+    create_var(env)
     result = manage("migrate", "--noinput", env=env)
 
+    # with a database, a key written into var/ would be read by nothing
+    assert not (tmp_path / "var" / "secret_key").exists()
+    assert not (tmp_path / "var" / "jwt_signing_key").exists()
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
