@@ -70,6 +70,7 @@ def environment(**settings: object) -> Iterator[dict[str, str]]:
                 "DATABASE_URL": bench_database or "",
                 "REDIS_URL": redis_url,
                 "SECRET_KEY": secrets.token_urlsafe(50),
+                "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
                 "LOG_LEVEL": "WARNING",
                 "GENERATION_QUEUE_PREFIX": f"bench{os.getpid()}-",
                 "PYTHONPATH": str(ROOT),

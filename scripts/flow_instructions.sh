@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Python instructions per chat flow (callgrind): a repeatable figure for comparing two
-# builds on a machine whose speed drifts. Needs valgrind and a migrated DATABASE_URL.
+# builds on a machine whose speed drifts. Needs valgrind, a migrated DATABASE_URL, and
+# SECRET_KEY and JWT_SIGNING_KEY set (as any run with a database needs).
 # Usage: scripts/flow_instructions.sh   (FLOWS=5 by default; takes about a minute)
 set -euo pipefail
 cd "$(dirname "$0")/.."
