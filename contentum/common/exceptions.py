@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -18,6 +19,9 @@ logger = logging.getLogger(__name__)
 VALIDATION_MESSAGE = "Проверьте введённые данные"
 SERVER_ERROR_MESSAGE = "Внутренняя ошибка сервера. Мы уже разбираемся."
 THROTTLED_MESSAGE = "Слишком много запросов. Повторите попытку позже."
+DATABASE_UNAVAILABLE_MESSAGE = "База данных временно недоступна, повторите попытку."
+# Seconds a client is told to wait (Retry-After) after the database dropped its request.
+DATABASE_RETRY_AFTER = 5
 
 # DRF and simplejwt messages that have no Russian translation, by error code.
 RUSSIAN_BY_CODE = {
@@ -123,6 +127,11 @@ def _message_for(exc: exceptions.APIException) -> str:
     return str(exc.default_detail)
 
 
+def _view_name(context: dict) -> str:
+    view = context.get("view")
+    return type(view).__name__ if view else "view"
+
+
 def envelope_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, ApplicationError):
         # DRF rolls back ATOMIC_REQUESTS transactions only for the errors it handles itself.
@@ -132,6 +141,16 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
         )
         if isinstance(exc, QuotaExceeded) and exc.wait:
             response["Retry-After"] = str(exc.wait)  # as DRF does for its own throttles
+        return response
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The connection was dropped or the database is restarting: the transaction is
+        # rolled back, nothing was stored, and the same request may well succeed soon.
+        logger.warning("Database unavailable in %s: %s", _view_name(context), exc)
+        set_rollback()
+        response = Response(
+            error_body(DATABASE_UNAVAILABLE_MESSAGE), status=status.HTTP_503_SERVICE_UNAVAILABLE
+        )
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
         return response
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
@@ -144,10 +163,7 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        view = context.get("view")
-        logger.exception(
-            "Unhandled error in %s", type(view).__name__ if view else "view", exc_info=exc
-        )
+        logger.exception("Unhandled error in %s", _view_name(context), exc_info=exc)
         set_rollback()
         return Response(
             error_body(SERVER_ERROR_MESSAGE), status=status.HTTP_500_INTERNAL_SERVER_ERROR

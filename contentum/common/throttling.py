@@ -9,9 +9,18 @@ and `count_generation_start`, which raise the app's own `QuotaExceeded`, not DRF
 `Throttled`: the client gets the same 429 envelope and Retry-After either way.
 
 Rates are read from settings at request time (not import time), so they stay configurable.
+
+When the cache is unreachable (Redis down) a limit cannot be read. The login limits (per
+address, and the growing delay after failures) guard passwords against guessing, so login
+answers 503 with Retry-After rather than let guesses through unlimited: already signed-in
+users keep working. Every other limit (registration, LLM, generation) guards cost or
+abuse, not secrets, and fails open with a warning: an outage of the cache should not
+become an outage of the app (and the generations it lets through wait in the database for
+the broker, which is the same Redis).
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
@@ -29,16 +39,52 @@ from rest_framework.throttling import SimpleRateThrottle
 from contentum.common.exceptions import ApplicationError, QuotaExceeded
 from contentum.common.net import client_ip
 
+logger = logging.getLogger(__name__)
+
 # The API's and the admin's login share this scope, so they share one per-address counter.
 LOGIN_SCOPE = "login"
 LOGIN_DELAYED_MESSAGE = "Слишком много неудачных попыток входа. Повторите попытку позже."
+LOGIN_UNAVAILABLE_MESSAGE = "Вход временно недоступен. Повторите попытку позже."
+# Seconds a client is told to wait (Retry-After) when login is refused for a cache outage.
+LOGIN_UNAVAILABLE_RETRY_AFTER = 30
+# What a cache backend raises when its server is unreachable: RedisCache, or the
+# file-based cache of an embedded install.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+class LoginUnavailable(QuotaExceeded):
+    """503: the login limits cannot be read, so no login is let through unchecked. A
+    QuotaExceeded, so every login form that waits out a limit waits this out too."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+    def __init__(self) -> None:
+        super().__init__(LOGIN_UNAVAILABLE_MESSAGE, wait=LOGIN_UNAVAILABLE_RETRY_AFTER)
+
+
+def _cache_down(what: str, exc: Exception) -> None:
+    logger.warning("Cache unreachable, %s: %s", what, exc)
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
     rate_name = ""
+    # False once the cache failed this request: nothing was read, so nothing is written.
+    cache_ok = True
 
     def get_rate(self) -> str:
         return settings.THROTTLE_RATES[self.rate_name]
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS as exc:
+            self.cache_ok = False
+            return self.allow_without_cache(view, exc)
+
+    def allow_without_cache(self, view, exc: Exception) -> bool:
+        """Fails open: this limit guards cost, not secrets (see the module's docstring)."""
+        _cache_down(f"{type(self).__name__} not applied", exc)
+        return True
 
     def _scope(self, view) -> str:
         return getattr(view, "throttle_scope", None) or type(view).__name__
@@ -49,6 +95,13 @@ class AuthAddressThrottle(_SettingsRateThrottle):
 
     def get_cache_key(self, request, view) -> str:
         return f"throttle:{self._scope(view)}:ip:{client_ip(request)}"
+
+    def allow_without_cache(self, view, exc: Exception) -> bool:
+        """Login fails closed (503), registration fails open: see the module's docstring."""
+        if self._scope(view) == LOGIN_SCOPE:
+            _cache_down("login refused", exc)
+            raise LoginUnavailable() from exc
+        return super().allow_without_cache(view, exc)
 
 
 class AuthEmailThrottle(_SettingsRateThrottle):
@@ -88,8 +141,13 @@ def _failure_delay(failures: int) -> int:
 
 
 def login_failure_check(*, email: str, address: str) -> None:
-    """QuotaExceeded (429) while the failures of `email` from `address` are delayed."""
-    state = cache.get(_failures_key(email, address))
+    """QuotaExceeded (429) while the failures of `email` from `address` are delayed;
+    LoginUnavailable (503) when they cannot be read."""
+    try:
+        state = cache.get(_failures_key(email, address))
+    except CACHE_ERRORS as exc:
+        _cache_down("login refused", exc)
+        raise LoginUnavailable() from exc
     if state is None:
         return
     wait = state["until"] - time.time()
@@ -99,21 +157,29 @@ def login_failure_check(*, email: str, address: str) -> None:
 
 def login_failure_record(*, email: str, address: str) -> None:
     """Counts a failed login. The count is remembered for the delay it earned plus the cap,
-    so a pause that long starts afresh."""
+    so a pause that long starts afresh. A cache that fails here (after the check read it)
+    loses this one count: the next attempt's check fails closed."""
     key = _failures_key(email, address)
-    state = cache.get(key) or {"failures": 0, "until": 0.0}
-    failures = state["failures"] + 1
-    delay = _failure_delay(failures)
-    cache.set(
-        key,
-        {"failures": failures, "until": time.time() + delay},
-        timeout=delay + settings.LOGIN_FAILURE_MAX_DELAY_SECONDS,
-    )
+    try:
+        state = cache.get(key) or {"failures": 0, "until": 0.0}
+        failures = state["failures"] + 1
+        delay = _failure_delay(failures)
+        cache.set(
+            key,
+            {"failures": failures, "until": time.time() + delay},
+            timeout=delay + settings.LOGIN_FAILURE_MAX_DELAY_SECONDS,
+        )
+    except CACHE_ERRORS as exc:
+        _cache_down("login failure not counted", exc)
 
 
 def login_failures_reset(*, email: str, address: str) -> None:
-    """A successful login forgets the failures that came before it."""
-    cache.delete(_failures_key(email, address))
+    """A successful login forgets the failures that came before it (if the cache fails
+    now, they expire on their own; the login itself stands)."""
+    try:
+        cache.delete(_failures_key(email, address))
+    except CACHE_ERRORS as exc:
+        _cache_down("login failures not reset", exc)
 
 
 @contextmanager
@@ -163,8 +229,14 @@ class _GenerationCheck(GenerationUserThrottle):
         return True
 
     def record(self) -> None:
-        """Counts the start checked last, into the history that check read."""
-        super().throttle_success()
+        """Counts the start checked last, into the history that check read. Runs after the
+        commit, so a cache down by then loses the count rather than the answer."""
+        if not self.cache_ok:
+            return
+        try:
+            super().throttle_success()
+        except CACHE_ERRORS as exc:
+            _cache_down("generation start not counted", exc)
 
 
 def _checked(user: Any) -> _GenerationCheck:

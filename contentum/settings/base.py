@@ -135,7 +135,7 @@ else:
         }
     }
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttling) -----------------------------------------------------------------
