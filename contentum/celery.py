@@ -1,11 +1,14 @@
 """The one Celery app. Settings live in Django settings under the CELERY_ prefix."""
 
+import logging
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contentum.settings.base")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("contentum")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -27,3 +30,15 @@ def _task_boundary(sender=None, task=None, **kwargs) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_ready.connect(dispatch_uid="contentum-sweep-on-worker-start")
+def _sweep_on_start(sender=None, **kwargs) -> None:
+    """A worker that starts (often after one was killed) sweeps at once instead of waiting
+    for beat: steps past their deadline are resumed within seconds. The sweep is safe to
+    run twice (rows are locked, resumed tasks get a new deadline), so several workers
+    starting together change nothing twice."""
+    try:
+        app.send_task("generation.sweep")
+    except Exception:
+        logger.warning("Could not send the start-up sweep; beat sends the next one", exc_info=True)

@@ -178,6 +178,18 @@ class GenerationAttempt(models.Model):
     error = models.TextField("ошибка", blank=True)
     # Retryable provider errors met by this attempt so far (queue full, 429, 5xx, timeouts).
     provider_retries = models.PositiveSmallIntegerField("повторов запроса", default=0)
+    # The provider's answer as received, saved before anything else is done with it:
+    # Fusion Brain hands an image out once, so a step that dies after reading it must
+    # find it here when redelivered instead of asking again (see pipeline.run_poll).
+    raw_image = models.FileField(
+        "ответ провайдера", upload_to=image_path, max_length=255, blank=True
+    )
+    raw_censored = models.BooleanField("ответ скрыт цензурой", default=False)
+    # Jobs of this attempt that could no longer be read (the answer was lost on the way) and
+    # were started again with the same prompt; they do not count as failed attempts.
+    lost_jobs = models.PositiveSmallIntegerField("потерянных заданий", default=0)
+    # `run` calls that timed out: each may have left a job at the provider nobody polls.
+    orphaned_runs = models.PositiveSmallIntegerField("запусков без ответа", default=0)
     created_at = models.DateTimeField("создана", auto_now_add=True)
     submitted_at = models.DateTimeField("принята провайдером", null=True, blank=True)
     finished_at = models.DateTimeField("завершена", null=True, blank=True)

@@ -62,6 +62,10 @@ def attempt_checked(
                     save=False,
                 )
                 saved.append((attempt.thumbnail.storage, attempt.thumbnail.name))
+                if attempt.raw_image:  # the provider's answer, now stored as the image
+                    raw_storage, raw_name = attempt.raw_image.storage, attempt.raw_image.name
+                    attempt.raw_image = ""
+                    transaction.on_commit(lambda: raw_storage.delete(raw_name))
             attempt.quality_report = report.to_dict()
             attempt.finished_at = timezone.now()
             if report.passed:
@@ -99,11 +103,13 @@ def attempt_failed(task_id: str, token: int, number: int, *, error: str, retry: 
 
 
 def backoff_seconds(retry: int, retry_after: float | None = None) -> float:
-    """Exponential with ±20 % jitter (jobs that failed together do not retry together);
-    a provider's Retry-After is honoured up to the cap."""
-    delay = settings.GENERATION_RETRY_BASE_SECONDS * 2 ** max(retry - 1, 0)
-    delay = max(delay * random.uniform(0.8, 1.2), retry_after or 0.0)
-    return min(delay, settings.GENERATION_RETRY_MAX_SECONDS)
+    """Exponential, capped, with full jitter: anywhere from 0 to the capped delay, so jobs
+    that failed together do not retry together, at the cap too (a jitter applied before
+    the cap is cut off by it). A provider's Retry-After is honoured up to the cap."""
+    cap = settings.GENERATION_RETRY_MAX_SECONDS
+    ceiling = min(settings.GENERATION_RETRY_BASE_SECONDS * 2 ** max(retry - 1, 0), cap)
+    delay = max(random.uniform(0.0, ceiling), retry_after or 0.0)
+    return min(delay, cap)
 
 
 def provider_trouble(
@@ -119,9 +125,19 @@ def provider_trouble(
             attempt = None  # timed out before the next attempt existed
         limit = settings.GENERATION_PROVIDER_MAX_RETRIES
         exhausted = attempt is not None and attempt.provider_retries >= limit
-        if not exc.retryable or exhausted:
+        orphaned = False
+        if exc.job_may_exist and attempt is not None:  # a timed-out start: count the orphan
+            attempt.orphaned_runs += 1
+            attempt.save(update_fields=["orphaned_runs"])
+            orphaned = attempt.orphaned_runs > settings.GENERATION_MAX_ORPHANED_RUNS
+        if not exc.retryable or exhausted or orphaned:
             reason = exc.message
-            if exc.retryable:
+            if orphaned:
+                reason = (
+                    f"{exc.message} Запуск не ответил {attempt.orphaned_runs} раз(а); "
+                    "новые задания не отправляются, чтобы не копить их у провайдера."
+                )
+            elif exc.retryable:
                 reason = f"{exc.message} Провайдер недоступен: повторов без успеха — {limit}."
             if attempt is not None:
                 attempt.status, attempt.error = AttemptStatus.FAILED, reason
@@ -139,6 +155,32 @@ def provider_trouble(
         logger.info("Task %s: %s; %s again in %.1f s", task_id, exc.message, step, delay)
         task.last_error = exc.message
         steps.schedule(task, step, delay)
+        task.save()
+
+
+def job_lost(task_id: str, token: int, number: int, *, error: str) -> None:
+    """The provider no longer knows the attempt's job (its image was handed out and lost on
+    the way): the same prompt goes out again as a new job of the same attempt, with no
+    paraphrase and no attempt used up, for no image was judged. Past
+    GENERATION_MAX_LOST_JOBS restarts the attempt fails like any that gave no image."""
+    with transaction.atomic():
+        task = steps.lock(task_id, token)
+        if task is None:
+            return
+        attempt = steps.current_attempt(task, number)
+        if attempt.lost_jobs >= settings.GENERATION_MAX_LOST_JOBS:
+            attempt.status, attempt.error = AttemptStatus.FAILED, error
+            attempt.finished_at = timezone.now()
+            attempt.save()
+            next_attempt_or_fail(task, attempt)
+            return
+        logger.warning("Task %s: %s; the same prompt goes out again", task_id, error)
+        attempt.lost_jobs += 1
+        attempt.provider_job_id, attempt.status = "", AttemptStatus.PENDING
+        attempt.submitted_at, attempt.error = None, error
+        attempt.save()
+        task.last_error = error
+        steps.schedule(task, steps.SUBMIT)
         task.save()
 
 

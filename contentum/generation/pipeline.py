@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -150,27 +151,84 @@ def _in_flight(task_id: str, token: int) -> GenerationAttempt | None:
     )
 
 
+def _store_raw(attempt: GenerationAttempt, image_bytes: bytes, censored: bool) -> None:
+    """Saves the provider's answer on the attempt, in a short transaction of its own, before
+    anything else is done with it: Fusion Brain hands an image out once, so a step that
+    dies later (soft time limit, SIGKILL, a dropped database connection) is redelivered
+    and finds it here. Kept only while the attempt still waits for this very job."""
+    with transaction.atomic():
+        GenerationTask.objects.select_for_update().filter(pk=attempt.task_id).first()
+        current = GenerationAttempt.objects.filter(
+            pk=attempt.pk,
+            provider_job_id=attempt.provider_job_id,
+            status=AttemptStatus.RUNNING,
+            raw_image="",
+        ).first()
+        if current is None:
+            return
+        current.task = attempt.task  # file names are built from the task
+        current.raw_image.save(
+            f"attempt-{attempt.number}-raw.bin", ContentFile(image_bytes), save=False
+        )
+        current.raw_censored = censored
+        current.save(update_fields=["raw_image", "raw_censored"])
+
+
+def _stored_raw(attempt: GenerationAttempt) -> bytes:
+    with attempt.raw_image.open("rb") as stored:
+        return stored.read()
+
+
 def run_poll(task_id: str, token: int) -> None:
-    """Asks the provider about the current attempt's job once, then re-schedules or checks."""
+    """Asks the provider about the current attempt's job once, then re-schedules or checks.
+    An answer already stored by an earlier delivery of this step is used instead."""
     attempt = _in_flight(task_id, token)
     if attempt is None:
         logger.info("Stale poll for generation task %s (token %s); dropped", task_id, token)
         return
     task, number = attempt.task, attempt.number
+    if attempt.raw_image:
+        image_bytes, censored = _stored_raw(attempt), attempt.raw_censored
+    else:
+        received = _ask_provider(task, attempt, token)
+        if received is None:
+            return
+        image_bytes, censored = received
+        _store_raw(attempt, image_bytes, censored)
+    try:
+        prepared = prepare_image(image_bytes)
+    except InvalidImage as exc:
+        outcomes.attempt_failed(task_id, token, number, error=exc.reason, retry=True)
+        return
+    report = run_quality_checks(
+        image=prepared.image, width=task.width, height=task.height, censored=censored
+    )
+    outcomes.attempt_checked(task_id, token, number, report=report, prepared=prepared)
+
+
+def _ask_provider(
+    task: GenerationTask, attempt: GenerationAttempt, token: int
+) -> tuple[bytes, bool] | None:
+    """The finished job's bytes and censored flag; otherwise `None`, the outcome (pending,
+    failed, lost, provider trouble) already handled."""
+    task_id, number = str(task.pk), attempt.number
     timeout = settings.GENERATION_JOB_TIMEOUT_SECONDS
     if attempt.submitted_at and timezone.now() - attempt.submitted_at > timedelta(seconds=timeout):
         error = f"Провайдер не вернул изображение за {timeout} с."
         outcomes.attempt_failed(task_id, token, number, error=error, retry=True)
-        return
+        return None
     try:
         result = _provider(task).poll(attempt.provider_job_id, _request(task, attempt))
     except ProviderError as exc:
         outcomes.provider_trouble(task_id, token, number, exc, step=POLL)
-        return
+        return None
 
     if result.state == "pending":
         steps.reschedule(task, token, POLL, max(result.poll_after_seconds, MIN_POLL_SECONDS))
-        return
+        return None
+    if result.state == "lost":
+        outcomes.job_lost(task_id, token, number, error=result.error)
+        return None
     if result.state == "failed":
         if result.censored:  # no image to check, but a reworded prompt may pass the filter
             report = QualityReport((check_censored(True),))
@@ -179,13 +237,5 @@ def run_poll(task_id: str, token: int) -> None:
             outcomes.attempt_failed(
                 task_id, token, number, error=result.error, retry=result.retryable
             )
-        return
-    try:
-        prepared = prepare_image(result.image_bytes or b"")
-    except InvalidImage as exc:
-        outcomes.attempt_failed(task_id, token, number, error=exc.reason, retry=True)
-        return
-    report = run_quality_checks(
-        image=prepared.image, width=task.width, height=task.height, censored=result.censored
-    )
-    outcomes.attempt_checked(task_id, token, number, report=report, prepared=prepared)
+        return None
+    return result.image_bytes or b"", result.censored

@@ -14,7 +14,7 @@ that transaction commits.
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -113,7 +113,6 @@ def _task_create(
     prompt, negative = _validate_prompt(fields["prompt"], fields["negative_prompt"])
     size = _validate_size(fields["width"], fields["height"])
     max_attempts = validate_max_attempts(fields["max_attempts"])
-    grace = timedelta(seconds=settings.GENERATION_STUCK_AFTER_SECONDS)
     # Everything that can refuse is checked above: no savepoint needed inside a caller's.
     with transaction.atomic(savepoint=False):
         task = GenerationTask(
@@ -128,7 +127,7 @@ def _task_create(
             height=size.height,
             max_attempts=max_attempts,
             origin=selectors.clean_origin(fields["origin"]),
-            deadline_at=timezone.now() + grace,
+            deadline_at=steps.deadline(steps.SUBMIT),
         )
         task.save(force_insert=True)
         events.task_queued(actor=actor, task=task)
@@ -243,9 +242,9 @@ class SweepResult:
 
 def _stuck_reason(task: GenerationTask) -> str:
     return (
-        "Генерация прервана: обработчик фоновых задач не продолжил её вовремя (больше "
-        f"{settings.GENERATION_STUCK_AFTER_SECONDS} с без движения; вероятно, воркер был "
-        f"остановлен или перезапущен), восстановлений: {task.recoveries}. "
+        "Генерация прервана: обработчик фоновых задач не продолжил её вовремя (шаг не "
+        "выполнен к сроку; вероятно, воркер был остановлен или перезапущен), "
+        f"восстановлений: {task.recoveries}. "
         "Запустите генерацию повторно."
     )
 

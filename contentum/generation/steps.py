@@ -10,8 +10,9 @@ Why a redelivered or duplicated message changes nothing:
 - network calls (provider, LLM) run outside transactions, between a read and a re-checked
   write, so no lock (nor SQLite's one writer lock) is held while waiting on the network;
 - attempts are unique per (task, number) and files are named per attempt.
-A message lost for good (worker killed, embedded broker) is found by the sweeper once the
-task's deadline passes; see `services.generation_tasks_sweep`.
+A message lost for good (worker killed, broker down) is found by the sweeper once the
+task's deadline passes (the step's countdown and its own time limit: `deadline`); see
+`services.generation_tasks_sweep`.
 
 Messages are sent by Celery task name (`TASK_NAMES`), never through the task objects:
 `tasks` runs the pipeline, which schedules through this module, so importing `tasks` here
@@ -22,12 +23,13 @@ the registered task, so eager Celery runs it in place.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import signature
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from contentum.generation import events
 from contentum.generation.models import GenerationAttempt, GenerationTask, TaskStatus
@@ -38,11 +40,28 @@ SUBMIT = "submit"
 POLL = "poll"
 # The Celery task that runs each step (defined in tasks.py; queues by these names).
 TASK_NAMES = {SUBMIT: "generation.submit", POLL: "generation.poll"}
+# Their soft time limits (read when asked: tests change settings).
+STEP_TIME_LIMITS = {
+    SUBMIT: lambda: settings.GENERATION_SUBMIT_TIME_LIMIT,
+    POLL: lambda: settings.GENERATION_POLL_TIME_LIMIT,
+}
 
 
 def publish(step: str, task_id: str, token: int, countdown: float = 0.0) -> None:
-    """Publishes one pipeline message now, due in `countdown` seconds (0: at once)."""
-    signature(TASK_NAMES[step], args=(task_id, token), countdown=countdown).apply_async()
+    """Publishes one pipeline message now, due in `countdown` seconds (0: at once).
+
+    Runs after the commit, when the caller's answer is already decided: a broker that is
+    down is logged, not raised. The task keeps its token and deadline, so the sweeper
+    resends the message once the deadline passes."""
+    try:
+        signature(TASK_NAMES[step], args=(task_id, token), countdown=countdown).apply_async()
+    except KombuError:
+        logger.exception(
+            "Could not publish %s of generation task %s (token %s); the sweeper resends it",
+            step,
+            task_id,
+            token,
+        )
 
 
 def enqueue(task: GenerationTask, step: str, countdown: float = 0.0) -> None:
@@ -52,12 +71,20 @@ def enqueue(task: GenerationTask, step: str, countdown: float = 0.0) -> None:
     transaction.on_commit(lambda: publish(step, task_id, token, countdown))
 
 
+def deadline(step: str, countdown: float = 0.0) -> datetime:
+    """When a message for `step` due in `countdown` seconds must have run: its countdown,
+    plus the step's own soft time limit, plus a margin for a busy queue. Any later and it
+    was lost, and the sweeper resends it: within about a minute, not a fixed grace."""
+    limit = STEP_TIME_LIMITS[step]()
+    margin = settings.GENERATION_DEADLINE_MARGIN_SECONDS
+    return timezone.now() + timedelta(seconds=countdown + limit + margin)
+
+
 def schedule(task: GenerationTask, step: str, countdown: float = 0.0, *, send: bool = True) -> int:
     """Moves the token on: from now the task waits for `step`, due in `countdown` seconds.
     The caller holds the row lock and saves the task."""
     task.step_token += 1
-    grace = settings.GENERATION_STUCK_AFTER_SECONDS
-    task.deadline_at = timezone.now() + timedelta(seconds=countdown + grace)
+    task.deadline_at = deadline(step, countdown)
     if send:
         enqueue(task, step, countdown)
     return task.step_token
@@ -119,11 +146,9 @@ def lock(task_id: str, token: int) -> GenerationTask | None:
 def reschedule(task: GenerationTask, token: int, step: str, countdown: float) -> None:
     """`schedule` without a row lock: a compare-and-set on the token, in one UPDATE. Of two
     copies of a message only one moves the token; the other sends nothing."""
-    now = timezone.now()
-    deadline = now + timedelta(seconds=countdown + settings.GENERATION_STUCK_AFTER_SECONDS)
     moved = GenerationTask.objects.filter(
         pk=task.pk, step_token=token, status=TaskStatus.RUNNING
-    ).update(step_token=token + 1, deadline_at=deadline, updated_at=now)
+    ).update(step_token=token + 1, deadline_at=deadline(step, countdown), updated_at=timezone.now())
     if moved:
         task.step_token = token + 1
         enqueue(task, step, countdown)

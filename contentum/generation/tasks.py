@@ -11,10 +11,12 @@ Nothing in the pipeline imports this module: steps.py sends the next message by 
 """
 
 import logging
+from collections.abc import Callable
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import OperationalError, close_old_connections
 
 from contentum.generation import outcomes, pipeline
 from contentum.generation.services import generation_tasks_sweep
@@ -24,34 +26,51 @@ logger = logging.getLogger(__name__)
 MARGIN = settings.GENERATION_HARD_TIME_LIMIT_MARGIN
 
 
+def _run_step(
+    celery_task: Task, step: str, run: Callable[[str, int], None], task_id: str, token: int
+) -> None:
+    """Runs one step. Past its soft time limit the step is backed off like a provider that
+    did not answer. A database error (connection dropped, database restarting) would
+    otherwise kill the step and leave the task to the sweeper: the broken connection is
+    closed and the same message runs again after a backoff (its token keeps it harmless)."""
+    try:
+        run(task_id, token)
+    except SoftTimeLimitExceeded:
+        logger.warning("generation.%s for %s hit its soft time limit", step, task_id)
+        outcomes.step_timed_out(task_id, token, step)
+    except OperationalError as exc:
+        close_old_connections()
+        retries = celery_task.request.retries
+        logger.warning("generation.%s for %s met a database error: %s", step, task_id, exc)
+        raise celery_task.retry(
+            exc=exc,
+            countdown=outcomes.backoff_seconds(retries + 1),
+            max_retries=settings.GENERATION_DB_MAX_RETRIES,
+        ) from exc
+
+
 @shared_task(
+    bind=True,
     name="generation.submit",
     ignore_result=True,
     soft_time_limit=settings.GENERATION_SUBMIT_TIME_LIMIT,
     time_limit=settings.GENERATION_SUBMIT_TIME_LIMIT + MARGIN,
 )
-def submit(task_id: str, token: int) -> None:
+def submit(self: Task, task_id: str, token: int) -> None:
     """Paraphrases if needed, creates the attempt and starts the provider's job."""
-    try:
-        pipeline.run_submit(task_id, token)
-    except SoftTimeLimitExceeded:
-        logger.warning("generation.submit for %s hit its soft time limit", task_id)
-        outcomes.step_timed_out(task_id, token, pipeline.SUBMIT)
+    _run_step(self, pipeline.SUBMIT, pipeline.run_submit, task_id, token)
 
 
 @shared_task(
+    bind=True,
     name="generation.poll",
     ignore_result=True,
     soft_time_limit=settings.GENERATION_POLL_TIME_LIMIT,
     time_limit=settings.GENERATION_POLL_TIME_LIMIT + MARGIN,
 )
-def poll(task_id: str, token: int) -> None:
+def poll(self: Task, task_id: str, token: int) -> None:
     """Asks the provider about the job once; re-schedules itself while it is pending."""
-    try:
-        pipeline.run_poll(task_id, token)
-    except SoftTimeLimitExceeded:
-        logger.warning("generation.poll for %s hit its soft time limit", task_id)
-        outcomes.step_timed_out(task_id, token, pipeline.POLL)
+    _run_step(self, pipeline.POLL, pipeline.run_poll, task_id, token)
 
 
 @shared_task(

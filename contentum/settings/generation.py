@@ -26,6 +26,9 @@ KANDINSKY_BASE_URL = env("KANDINSKY_BASE_URL", default="https://api-key.fusionbr
 KANDINSKY_API_KEY = env("KANDINSKY_API_KEY", default="")
 KANDINSKY_SECRET_KEY = env("KANDINSKY_SECRET_KEY", default="")
 KANDINSKY_TIMEOUT_SECONDS = env.float("KANDINSKY_TIMEOUT_SECONDS", default=30.0)
+# `run` (POST pipeline/run) has its own timeout: a run that timed out may still have made a
+# job at the provider (an orphan nobody polls), so it is given longer than a status call.
+KANDINSKY_RUN_TIMEOUT_SECONDS = env.float("KANDINSKY_RUN_TIMEOUT_SECONDS", default=60.0)
 # How long to wait before asking Fusion Brain about a job again (a re-scheduled poll).
 KANDINSKY_POLL_INTERVAL_SECONDS = env.float("KANDINSKY_POLL_INTERVAL_SECONDS", default=5.0)
 # A Fusion Brain style preset (e.g. DEFAULT, UHD, ANIME, KANDINSKY); empty sends none.
@@ -67,6 +70,16 @@ GENERATION_RETRY_MAX_SECONDS = env.float("GENERATION_RETRY_MAX_SECONDS", default
 # A provider job still pending after this long is given up (the attempt fails, the next
 # attempt starts if any are left).
 GENERATION_JOB_TIMEOUT_SECONDS = env.int("GENERATION_JOB_TIMEOUT_SECONDS", default=600)
+# A job whose finished image was lost on the way (Fusion Brain answers 404 once it handed
+# the image out) is started again with the same prompt, at most this many times per
+# attempt; these restarts do not use up the task's attempts.
+GENERATION_MAX_LOST_JOBS = env.int("GENERATION_MAX_LOST_JOBS", default=3)
+# `run` calls that timed out (each may leave an orphaned job at the provider) retried per
+# attempt; one more fails the task instead of piling up jobs nobody polls.
+GENERATION_MAX_ORPHANED_RUNS = env.int("GENERATION_MAX_ORPHANED_RUNS", default=2)
+# A step that met a database error (connection dropped, database restarting) closes its
+# connection and runs again after a backoff, at most this many times.
+GENERATION_DB_MAX_RETRIES = env.int("GENERATION_DB_MAX_RETRIES", default=5)
 # Soft time limits of the Celery tasks (the hard limit is 30 s later). `submit` may wait on
 # the LLM paraphrase and three provider calls; a `poll` is one call plus checks.
 GENERATION_SUBMIT_TIME_LIMIT = env.int("GENERATION_SUBMIT_TIME_LIMIT", default=120)
@@ -75,12 +88,13 @@ GENERATION_SWEEP_TIME_LIMIT = env.int("GENERATION_SWEEP_TIME_LIMIT", default=60)
 GENERATION_HARD_TIME_LIMIT_MARGIN = 30
 
 # --- Sweeper (lost work) ----------------------------------------------------------------
-# Every step a task waits for has a deadline: when it was due plus this grace. A task past
-# its deadline lost its message (the worker was killed, the embedded broker dropped it) and
-# is resumed from where it stopped, at most GENERATION_MAX_RECOVERIES times; after that it
-# fails with a reason saying so. The grace must exceed the hard time limit of a step plus
-# the time a message may wait in a busy queue.
-GENERATION_STUCK_AFTER_SECONDS = env.int("GENERATION_STUCK_AFTER_SECONDS", default=300)
+# Every step a task waits for has a deadline: when it was due, plus that step's own soft
+# time limit, plus this margin (the time a message may wait in a busy queue). A task past
+# its deadline lost its message (the worker was killed, the broker was down or dropped it)
+# and is resumed from where it stopped, at most GENERATION_MAX_RECOVERIES times; after that
+# it fails with a reason saying so. A worker sweeps once when it starts, then beat every
+# GENERATION_SWEEP_INTERVAL_SECONDS, so a lost step is found within about a minute.
+GENERATION_DEADLINE_MARGIN_SECONDS = env.int("GENERATION_DEADLINE_MARGIN_SECONDS", default=15)
 GENERATION_MAX_RECOVERIES = env.int("GENERATION_MAX_RECOVERIES", default=2)
 GENERATION_SWEEP_INTERVAL_SECONDS = env.int("GENERATION_SWEEP_INTERVAL_SECONDS", default=60)
 GENERATION_SWEEP_BATCH = env.int("GENERATION_SWEEP_BATCH", default=100)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-JobState = Literal["pending", "done", "failed"]
+JobState = Literal["pending", "done", "failed", "lost"]
 
 PROVIDERS = {
     "simulation": "contentum.generation.providers.simulation.SimulationProvider",
@@ -43,7 +43,9 @@ class PollResult:
     """A job's state. `failed` means the provider ran the job and gave up on it;
     `retryable` then says whether a new attempt may succeed (Kandinsky's FAIL is final,
     a censored job without an image may pass reworded). `done` carries the raw bytes,
-    still to be validated by `images.prepare_image`."""
+    still to be validated by `images.prepare_image`. `lost`: the job can no longer be read
+    (Fusion Brain forgets a job once it handed its image out, so an answer lost on the way
+    leaves a 404); the same prompt is worth a new job, and no image was judged."""
 
     state: JobState
     image_bytes: bytes | None = None
@@ -61,6 +63,10 @@ class PollResult:
         return cls(state="done", image_bytes=image_bytes, censored=censored)
 
     @classmethod
+    def lost(cls, *, error: str) -> "PollResult":
+        return cls(state="lost", error=error, retryable=True)
+
+    @classmethod
     def failed(cls, *, error: str, retryable: bool, censored: bool = False) -> "PollResult":
         """`censored` marks a job the provider's filter swallowed: the pipeline reports it as
         a failed "censored" check, so the next attempt is reworded to pass the filter."""
@@ -72,13 +78,26 @@ class ProviderError(Exception):
 
     `retryable` calls may be repeated later with backoff (no sooner than `retry_after`
     seconds when the provider said so); the others will fail the same way again.
+    `job_may_exist`: a start that timed out may still have made a job at the provider,
+    which nobody will poll (an orphan): worth counting and capping. `status`: the HTTP
+    status, when there was one.
     """
 
-    def __init__(self, message: str, retryable: bool, *, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        retryable: bool,
+        *,
+        retry_after: float | None = None,
+        job_may_exist: bool = False,
+        status: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.retryable = retryable
         self.retry_after = retry_after
+        self.job_may_exist = job_may_exist
+        self.status = status
 
 
 class ImageProvider(ABC):

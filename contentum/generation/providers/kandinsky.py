@@ -40,6 +40,7 @@ class KandinskyConfig:
     api_key: str = field(repr=False)
     secret_key: str = field(repr=False)
     timeout_seconds: float = 30.0
+    run_timeout_seconds: float = 60.0
     poll_interval_seconds: float = 5.0
     style: str = ""
 
@@ -54,6 +55,7 @@ class KandinskyConfig:
             api_key=settings.KANDINSKY_API_KEY,
             secret_key=settings.KANDINSKY_SECRET_KEY,
             timeout_seconds=settings.KANDINSKY_TIMEOUT_SECONDS,
+            run_timeout_seconds=settings.KANDINSKY_RUN_TIMEOUT_SECONDS,
             poll_interval_seconds=settings.KANDINSKY_POLL_INTERVAL_SECONDS,
             style=settings.KANDINSKY_STYLE,
         )
@@ -109,14 +111,13 @@ class KandinskyProvider(ImageProvider):
     def close(self) -> None:
         self._client.close()
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _call(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
         """The decoded JSON answer, or `ProviderError` saying whether to try again."""
+        timeout = timeout or self.config.timeout_seconds
         try:
-            response = self._client.request(method, path, **kwargs)
+            response = self._client.request(method, path, timeout=timeout, **kwargs)
         except httpx.TimeoutException as exc:
-            raise ProviderError(
-                f"Kandinsky не ответил за {self.config.timeout_seconds:g} с.", retryable=True
-            ) from exc
+            raise ProviderError(f"Kandinsky не ответил за {timeout:g} с.", retryable=True) from exc
         except httpx.TransportError as exc:
             raise ProviderError(
                 f"Нет связи с Kandinsky ({type(exc).__name__}).", retryable=True
@@ -138,7 +139,9 @@ class KandinskyProvider(ImageProvider):
             )
         if status >= 400:
             raise ProviderError(
-                f"Kandinsky отклонил запрос ({status}): {_detail(response)}", retryable=False
+                f"Kandinsky отклонил запрос ({status}): {_detail(response)}",
+                retryable=False,
+                status=status,
             )
         try:
             return response.json()
@@ -198,7 +201,18 @@ class KandinskyProvider(ImageProvider):
             "pipeline_id": (None, self.pipeline_id()),
             "params": (None, json.dumps(params, ensure_ascii=False), "application/json"),
         }
-        answer = self._call("POST", "key/api/v1/pipeline/run", files=files)
+        try:
+            answer = self._call(
+                "POST",
+                "key/api/v1/pipeline/run",
+                files=files,
+                timeout=self.config.run_timeout_seconds,
+            )
+        except ProviderError as exc:
+            if not isinstance(exc.__cause__, httpx.TimeoutException):
+                raise
+            # The request may have reached the service: a job may exist that nobody polls.
+            raise ProviderError(exc.message, retryable=True, job_may_exist=True) from exc
         if not isinstance(answer, dict):
             raise _unexpected("ответ на запуск не является объектом")
         if answer.get("uuid"):
@@ -215,7 +229,14 @@ class KandinskyProvider(ImageProvider):
         raise _unexpected("нет идентификатора задания")
 
     def poll(self, job_id: str, request: ImageRequest) -> PollResult:
-        answer = self._call("GET", f"key/api/v1/pipeline/status/{quote(job_id, safe='')}")
+        try:
+            answer = self._call("GET", f"key/api/v1/pipeline/status/{quote(job_id, safe='')}")
+        except ProviderError as exc:
+            if exc.status != 404:
+                raise
+            # Fusion Brain forgets a job once it handed its image out: an answer lost on
+            # the way (a timed-out read, a step that died) leaves only this 404.
+            return PollResult.lost(error=f"Kandinsky больше не знает задание {job_id}.")
         if not isinstance(answer, dict):
             raise _unexpected("статус задания не является объектом")
         status = answer.get("status")

@@ -131,7 +131,11 @@ class FakeFusionBrain:
       `run` calls do (then the queue clears, as a busy service's does);
     - by route (pipelines, availability, run, status): `http_errors[route] = status`,
       `malformed` (routes answering broken JSON),
-      `delays[route] = seconds` (to outwait a client's timeout).
+      `delays[route] = seconds` (to outwait a client's timeout; the request is still
+      carried out afterwards, so a slow `run` leaves a job nobody polls), `delays_left[route]`:
+      only that many next requests are delayed;
+    - `forget_fetched`: as the real service does, a job whose image was handed out answers
+      404 from then on (by default it stays DONE with no files).
     """
 
     def __init__(
@@ -155,6 +159,8 @@ class FakeFusionBrain:
         self.http_errors: dict[str, int] = {}
         self.malformed: set[str] = set()
         self.delays: dict[str, float] = {}
+        self.delays_left: dict[str, int] = {}
+        self.forget_fetched = False
         self.received: list[Received] = []
         self.jobs: dict[str, Job] = {}
         self._image_b64 = base64.b64encode(image_png or small_png()).decode()
@@ -208,7 +214,7 @@ class FakeFusionBrain:
         received = Received(route, method, path, headers)
         with self._lock:
             self.received.append(received)
-        if delay := self.delays.get(route):
+        if delay := self._delay(route):
             self._stopping.wait(delay)
         if route == "unknown":
             return 404, {"message": "Not found"}
@@ -239,6 +245,14 @@ class FakeFusionBrain:
             return self._run(received, headers.get("content-type", ""), body)
         return self._status(argument)
 
+    def _delay(self, route: str) -> float:
+        with self._lock:
+            left = self.delays_left.get(route)
+            if left is None:
+                return self.delays.get(route, 0.0)
+            self.delays_left[route] = max(0, left - 1)
+            return self.delays.get(route, 0.0) if left > 0 else 0.0
+
     def _run(self, received: Received, content_type: str, body: bytes) -> tuple:
         status, problem, received.form = _parse_run_form(content_type, body)
         if status != 200 or problem:
@@ -256,7 +270,7 @@ class FakeFusionBrain:
 
     def _status(self, job_id: str) -> tuple:
         job = self.jobs.get(job_id)
-        if job is None:
+        if job is None or (job.fetched and self.forget_fetched):
             return 404, {"message": "Job not found"}
         elapsed = time.monotonic() - job.created
         if elapsed < self.latency_seconds:

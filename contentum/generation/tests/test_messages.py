@@ -37,7 +37,7 @@ def test_the_pipeline_and_the_services_load_without_the_celery_tasks(tmp_path):
 @pytest.mark.parametrize(("step", "task"), [(steps.SUBMIT, tasks.submit), (steps.POLL, tasks.poll)])
 def test_each_step_names_the_celery_task_that_runs_it(step, task):
     assert task.name == steps.TASK_NAMES[step]
-    assert celery_app.tasks[task.name].run is task.run
+    assert celery_app.tasks[task.name].run == task.run  # bound tasks: equal, not identical
 
 
 def test_a_step_is_published_by_name_with_its_countdown(monkeypatch):

@@ -235,12 +235,23 @@ def test_retries_run_out_and_the_task_fails_saying_the_provider_is_down(
 def test_backoff_doubles_honours_retry_after_and_is_capped(settings, monkeypatch):
     settings.GENERATION_RETRY_BASE_SECONDS = 2
     settings.GENERATION_RETRY_MAX_SECONDS = 60
-    monkeypatch.setattr(outcomes.random, "uniform", lambda low, high: 1.0)
+    monkeypatch.setattr(outcomes.random, "uniform", lambda low, high: high)  # the ceiling
 
     assert [outcomes.backoff_seconds(n) for n in (1, 2, 3, 4)] == [2, 4, 8, 16]
     assert outcomes.backoff_seconds(1, retry_after=7) == 7
     assert outcomes.backoff_seconds(10) == 60
     assert outcomes.backoff_seconds(1, retry_after=600) == 60
+
+
+def test_retries_at_the_cap_are_spread_over_the_whole_delay_not_bunched(settings):
+    settings.GENERATION_RETRY_BASE_SECONDS = 2
+    settings.GENERATION_RETRY_MAX_SECONDS = 60
+
+    delays = [outcomes.backoff_seconds(12) for _ in range(200)]
+
+    assert all(0 <= delay <= 60 for delay in delays)
+    assert len(set(delays)) > 150  # not the cap every time
+    assert min(delays) < 30 < max(delays)
 
 
 def test_a_job_pending_past_the_timeout_is_given_up_for_the_next_attempt(

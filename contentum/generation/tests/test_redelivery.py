@@ -2,7 +2,9 @@
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
 
+from contentum.celery import app as celery_app
 from contentum.generation import pipeline, services, steps, tasks
 from contentum.generation.models import AttemptStatus, GenerationTask, TaskStatus
 from contentum.generation.tests.factories import PROMPT
@@ -75,7 +77,9 @@ def test_a_worker_dying_before_the_commit_leaves_the_step_to_be_done_again(
     task = GenerationTask.objects.get(pk=in_flight.pk)
     assert (task.status, task.step_token) == (TaskStatus.RUNNING, token)
     assert task.attempt_set.get().status == AttemptStatus.RUNNING
-    assert files_of(task, media) == []  # the rolled-back attempt left no files behind
+    # The rolled-back attempt left no image behind; only the provider's answer, kept for
+    # the redelivered step (the provider hands it out once).
+    assert files_of(task, media) == ["attempt-1-raw.bin"]
 
     with django_capture_on_commit_callbacks(execute=True):
         pipeline.run_poll(str(in_flight.pk), token)  # acks_late: the message comes back
@@ -121,3 +125,50 @@ def test_a_poll_past_its_soft_time_limit_backs_off_and_polls_again(
     assert "не уложился" in task.last_error
     assert task.attempt_set.get().provider_retries == 1
     assert len(sent) == 1  # the poll again, after a backoff
+
+
+def eager_retries_run_in_place(monkeypatch) -> None:
+    """Eager Celery runs a retry at once, as a worker would after the countdown, instead of
+    raising `Retry` to the caller."""
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+
+
+def test_a_step_that_meets_a_database_error_closes_the_connection_and_runs_again(
+    in_flight, monkeypatch, django_capture_on_commit_callbacks
+):
+    real_run_poll = pipeline.run_poll
+    calls, closed = [], []
+
+    def database_drops_once(task_id, token):
+        calls.append(token)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        real_run_poll(task_id, token)
+
+    monkeypatch.setattr(pipeline, "run_poll", database_drops_once)
+    monkeypatch.setattr(tasks, "close_old_connections", lambda: closed.append(True))
+    eager_retries_run_in_place(monkeypatch)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.poll.apply(args=(str(in_flight.pk), in_flight.step_token))
+
+    assert closed == [True] and len(calls) == 2
+    assert GenerationTask.objects.get(pk=in_flight.pk).status == TaskStatus.SUCCESS
+
+
+def test_a_database_that_stays_down_gives_up_after_the_retries(settings, in_flight, monkeypatch):
+    settings.GENERATION_DB_MAX_RETRIES = 2
+    calls = []
+
+    def database_down(task_id, token):
+        calls.append(token)
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(pipeline, "run_poll", database_down)
+    monkeypatch.setattr(tasks, "close_old_connections", lambda: None)
+    eager_retries_run_in_place(monkeypatch)
+
+    result = tasks.poll.apply(args=(str(in_flight.pk), in_flight.step_token))
+
+    assert isinstance(result.result, OperationalError)
+    assert len(calls) == 3  # the first run and two retries; then the sweeper's turn

@@ -152,3 +152,50 @@ def test_each_step_has_its_queue_and_the_sweeper_a_periodic_entry():
     assert {"celery", "generation", "polling", "maintenance"} <= set(celery_app.amqp.queues)
     assert tasks.submit.soft_time_limit < tasks.submit.time_limit
     assert tasks.poll.soft_time_limit < tasks.poll.time_limit
+
+
+def test_a_steps_deadline_is_its_countdown_and_its_own_time_limit_not_a_fixed_grace(settings):
+    settings.GENERATION_POLL_TIME_LIMIT = 60
+    settings.GENERATION_SUBMIT_TIME_LIMIT = 120
+    settings.GENERATION_DEADLINE_MARGIN_SECONDS = 15
+    task = GenerationTaskFactory(status=TaskStatus.RUNNING)
+
+    before = timezone.now()
+    steps.schedule(task, steps.POLL, 5, send=False)
+    poll_deadline = task.deadline_at - before
+    steps.schedule(task, steps.SUBMIT, send=False)
+    submit_deadline = task.deadline_at - before
+
+    assert timedelta(seconds=80) <= poll_deadline < timedelta(seconds=81)
+    assert timedelta(seconds=135) <= submit_deadline < timedelta(seconds=136)
+
+
+def test_a_task_whose_first_message_never_reached_the_broker_is_submitted_after_its_deadline(
+    settings, employee, sent, django_capture_on_commit_callbacks
+):
+    settings.GENERATION_SUBMIT_TIME_LIMIT = 30
+    settings.GENERATION_DEADLINE_MARGIN_SECONDS = 15
+    with django_capture_on_commit_callbacks(execute=True):
+        task = services.generation_task_create(user=employee, prompt="Кот", width=64, height=64)
+    sent.clear()  # the broker was down: that first message is gone
+    assert task.deadline_at <= timezone.now() + timedelta(seconds=45)
+
+    on_time = services.generation_tasks_sweep(now=task.deadline_at - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        late = services.generation_tasks_sweep(now=task.deadline_at + timedelta(seconds=1))
+
+    assert on_time.resumed == [] and late.resumed == [str(task.pk)]
+    task.refresh_from_db()
+    assert task.status == TaskStatus.PENDING
+    assert sent == [("submit", str(task.pk), task.step_token)]
+
+
+def test_a_worker_that_starts_sweeps_at_once(monkeypatch):
+    from celery.signals import worker_ready
+
+    sent_tasks = []
+    monkeypatch.setattr(celery_app, "send_task", lambda name, **kw: sent_tasks.append(name))
+
+    worker_ready.send(sender=None)
+
+    assert sent_tasks == ["generation.sweep"]
