@@ -32,6 +32,23 @@ def _redis_reachable(url: str) -> bool:
         return False
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A transactional test flushes the database when it ends, and the data migrations'
+    rows (the default scenario, content types) come back only with serialized_rollback;
+    without it, a later serialized test fails on duplicate content types, far from the
+    cause. Refuse such a test where it is written."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: runs when DATABASE_URL=postgres://… (CI's second pass)")

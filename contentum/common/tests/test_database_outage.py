@@ -75,7 +75,7 @@ def _terminate(backend_pid: int) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_connection_terminated_mid_request_is_503_and_the_write_is_rolled_back(api_client):
     def terminate_at_audit(execute, sql, params, many, context):
         if _is_audit_insert(sql):
