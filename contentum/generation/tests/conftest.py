@@ -85,3 +85,9 @@ def listener():
     events.register_listener(recorder)
     yield recorder
     events.unregister_listener(recorder)
+
+
+@pytest.fixture
+def done(queue_task):
+    """A task generated to its image in one attempt (the simulation provider)."""
+    return queue_task(max_attempts=1)

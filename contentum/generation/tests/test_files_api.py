@@ -26,11 +26,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def done(queue_task):
-    return queue_task(max_attempts=1)
-
-
 def body_of(response) -> bytes:
     return b"".join(response.streaming_content)
 

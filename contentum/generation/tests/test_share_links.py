@@ -22,11 +22,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def done(queue_task):
-    return queue_task(max_attempts=1)
-
-
 def share(client, task) -> dict:
     response = client.post(f"{URL}{task.pk}/share/")
     assert response.status_code == 200, response.content
