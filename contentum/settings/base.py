@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "contentum.common.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "contentum.urls"

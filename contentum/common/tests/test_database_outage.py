@@ -105,3 +105,22 @@ def test_connection_health_checks_are_on_by_default(tmp_path):
 
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "True"
+
+
+@pytest.mark.django_db
+def test_a_page_outside_the_api_also_answers_503_when_the_database_drops(admin_user):
+    """The Django admin is no DRF view: the same answer comes from the middleware."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(admin_user)
+
+    def drop_on_chats(execute, sql, params, many, context):
+        if 'FROM "chats_chat"' in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(drop_on_chats):
+        response = browser.get("/admin/chats/chat/")
+
+    assert_database_unavailable(response)
