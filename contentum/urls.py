@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from contentum.common import views as common_views
-from contentum.common.admin_login import admin_login
+from contentum.common.admin_login import ThrottledAdminAuthenticationForm
 from contentum.common.converters import slash_optional
 from contentum.common.views import api_docs
 
@@ -15,6 +15,9 @@ api_patterns = [
     path("", include("contentum.chats.urls")),
     path("", include("contentum.generation.urls")),
 ]
+
+# The admin's login page checks the API login's limits and writes the audit log.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     # Every API path answers with and without its trailing slash, never with a redirect.
@@ -33,7 +36,6 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
     # Before the admin's own routes: its login under the API login's limits and audit.
-    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("", include("contentum.web.urls")),
 ]

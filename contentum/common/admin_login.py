@@ -1,4 +1,5 @@
-"""The Django admin's login, under the API login's limits and in the audit log.
+"""The Django admin's login form, under the API login's limits and in the audit log.
+The admin site uses it through its public `login_form` hook (see contentum/urls.py).
 
 The admin page is a second door to the same accounts, so it shares the API login's
 counters: the per-address throttle (the same `login` scope, so attempts through either
@@ -9,16 +10,8 @@ audited with the email tried and the client address (never the password).
 
 from typing import Any
 
-from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from contentum.audit.models import AuditAction
 from contentum.audit.services import audit_record
@@ -70,27 +63,3 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
             details={"site": ADMIN_SITE},
         )
         return cleaned
-
-
-@never_cache
-def admin_login(request: HttpRequest) -> HttpResponse:
-    """`admin.site.login` with the form above: the same page, context and redirects."""
-    site = admin.site
-    if request.method == "GET" and site.has_permission(request):
-        return redirect(reverse("admin:index", current_app=site.name))
-    context = {
-        **site.each_context(request),
-        "title": _("Log in"),
-        "subtitle": None,
-        "app_path": request.get_full_path(),
-        "username": request.user.get_username(),
-    }
-    if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
-        context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=site.name)
-    request.current_app = site.name
-    view = LoginView.as_view(
-        extra_context=context,
-        authentication_form=ThrottledAdminAuthenticationForm,
-        template_name=site.login_template or "admin/login.html",
-    )
-    return view(request)

@@ -26,7 +26,7 @@ from contentum.audit.models import AuditLog
 from contentum.audit.services import audit_record
 
 if TYPE_CHECKING:
-    from contentum.generation.models import GenerationTask
+    from contentum.generation.models import GenerationTask, ShareLink
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,24 @@ def task_failed(*, task: "GenerationTask") -> AuditLog:
 
 def task_cancelled(*, actor: Any, task: "GenerationTask") -> AuditLog:
     return audit_record(action=CANCELLED, actor=actor, target=task, details=_summary(task))
+
+
+def task_shared(*, actor: Any, share: "ShareLink") -> AuditLog:
+    return audit_record(
+        action=SHARED,
+        actor=actor,
+        target=share.task,
+        details={"share": str(share.pk), "expires_at": share.expires_at.isoformat()},
+    )
+
+
+def task_share_revoked(*, actor: Any, task: "GenerationTask", share_ids: list[Any]) -> AuditLog:
+    return audit_record(
+        action=SHARE_REVOKED,
+        actor=actor,
+        target=task,
+        details={"shares": [str(share_id) for share_id in share_ids]},
+    )
 
 
 def task_retried(*, actor: Any, task: "GenerationTask", retry: "GenerationTask") -> AuditLog:

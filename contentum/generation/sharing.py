@@ -24,10 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import status
 
-from contentum.audit.models import AuditLog
-from contentum.audit.services import audit_record
 from contentum.common.exceptions import ApplicationError, ConflictError
-from contentum.generation import events
+from contentum.generation import events, selectors
 from contentum.generation.models import GenerationTask, ShareLink, TaskStatus
 
 SALT = "contentum.generation.share"
@@ -117,9 +115,6 @@ def share_link_open(*, signature: str, task_id: Any) -> GenerationTask:
 def share_link_create(*, actor: Any, task: GenerationTask, origin: str = "") -> SharedLink:
     """A new link to the finished image, stored and audited, that works without a token
     until it expires or is revoked."""
-    # Imported here: selectors imports this module (its own signed links).
-    from contentum.generation import selectors
-
     if task.status != TaskStatus.SUCCESS or not task.image:
         raise ConflictError(NOT_FINISHED, errors={"status": [task.status]})
     if origin and not task.origin:
@@ -130,7 +125,7 @@ def share_link_create(*, actor: Any, task: GenerationTask, origin: str = "") -> 
         share = ShareLink.objects.create(
             id=share_id, task=task, created_by=actor, expires_at=token.expires_at
         )
-        share_created(actor=actor, share=share)
+        events.task_shared(actor=actor, share=share)
     urls = selectors.task_urls(task)
     query = f"?signature={token.signature}"
     return SharedLink(
@@ -151,7 +146,7 @@ def share_link_revoke(*, actor: Any, task: GenerationTask, share_id: Any) -> Sha
         if share.revoked_at is None:
             share.revoked_at = timezone.now()
             share.save(update_fields=["revoked_at"])
-            share_revoked(actor=actor, task=task, share_ids=[share.pk])
+            events.task_share_revoked(actor=actor, task=task, share_ids=[share.pk])
     return share
 
 
@@ -162,26 +157,5 @@ def share_links_revoke_all(*, actor: Any, task: GenerationTask) -> int:
         share_ids = list(live.values_list("pk", flat=True))
         ShareLink.objects.filter(pk__in=share_ids).update(revoked_at=timezone.now())
         if share_ids:
-            share_revoked(actor=actor, task=task, share_ids=share_ids)
+            events.task_share_revoked(actor=actor, task=task, share_ids=share_ids)
     return len(share_ids)
-
-
-# --- Audit events ----------------------------------------------------------------------
-
-
-def share_created(*, actor: Any, share: ShareLink) -> AuditLog:
-    return audit_record(
-        action=events.SHARED,
-        actor=actor,
-        target=share.task,
-        details={"share": str(share.pk), "expires_at": share.expires_at.isoformat()},
-    )
-
-
-def share_revoked(*, actor: Any, task: GenerationTask, share_ids: list[Any]) -> AuditLog:
-    return audit_record(
-        action=events.SHARE_REVOKED,
-        actor=actor,
-        target=task,
-        details={"shares": [str(share_id) for share_id in share_ids]},
-    )
