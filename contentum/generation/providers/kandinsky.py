@@ -259,8 +259,10 @@ class KandinskyProvider(ImageProvider):
                     retryable=True,
                     censored=True,
                 )
-            return PollResult.failed(
-                error="Kandinsky завершил задание без изображения.", retryable=False
+            # DONE with no files: the image was handed out already, to a read that never
+            # reached us (the step died, the connection dropped). Lost, like the 404.
+            return PollResult.lost(
+                error=f"Kandinsky уже отдал изображение задания {job_id}, но оно не дошло."
             )
         try:
             image_bytes = base64.b64decode(files[0])

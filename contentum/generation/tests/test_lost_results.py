@@ -107,6 +107,32 @@ def test_an_image_lost_on_the_way_is_asked_for_again_with_the_same_prompt_and_no
     assert [run.form["params"]["generateParams"]["query"] for run in runs] == [PROMPT, PROMPT]
 
 
+@pytest.mark.parametrize("forgets", [True, False], ids=["404", "done-without-files"])
+def test_an_image_handed_out_to_a_killed_poll_is_drawn_again(
+    forgets, kandinsky_pipeline, queue_task, monkeypatch
+):
+    """After the hand-out Fusion Brain answers 404, or DONE with no files (the fake's
+    default): either way the job is lost, not failed, and drawn again with the same prompt."""
+    kandinsky_pipeline.forget_fetched = forgets
+    real_poll = KandinskyProvider.poll
+    handed_out: list[str] = []
+
+    def killed_after_the_hand_out(self, job_id, request):
+        result = real_poll(self, job_id, request)
+        if result.state == "done" and not handed_out:
+            handed_out.append(job_id)
+            raise ProviderError("Kandinsky не ответил за 0.3 с.", retryable=True)
+        return result
+
+    monkeypatch.setattr(KandinskyProvider, "poll", killed_after_the_hand_out)
+    no_paraphrase(monkeypatch)
+
+    task = queue_task(max_attempts=1)
+
+    assert (task.status, task.attempts) == (TaskStatus.SUCCESS, 1)
+    assert task.attempt_set.get().lost_jobs == 1
+
+
 def test_jobs_lost_again_and_again_stop_after_the_cap(settings, forgetful, queue_task, monkeypatch):
     settings.GENERATION_MAX_LOST_JOBS = 2
     real_poll = KandinskyProvider.poll
