@@ -1,8 +1,11 @@
 """The hand-off at the end of a chat: answers → parameters → prompt → generation task.
 
-Called by `flow` inside the chat's transaction once the last answer is accepted; the
-generation task is sent to a worker when that transaction commits, so the HTTP answer
-comes back at once and the image arrives later as a chat message (see `generation_listener`).
+Called by `flow` inside the chat's transaction once the last answer is accepted. Nothing
+here waits on the network: the prompt is assembled with the built-in enricher, and when
+an LLM enricher is configured the generation worker enriches and re-assembles it before
+the first attempt. The task is sent to a worker when the transaction commits, so the
+HTTP answer comes back at once, however slow the LLM, and the image arrives later as a
+chat message (see `generation_listener`).
 """
 
 from dataclasses import dataclass
@@ -11,7 +14,12 @@ from typing import Any
 from contentum.chats.models import Chat, ChatStatus, MessageKind
 from contentum.common.throttling import count_generation_start
 from contentum.generation.services import generation_task_create, requested_size
-from contentum.prompts.services import prompt_assemble, prompt_parameters_create
+from contentum.prompts.services import (
+    enrich_parameters,
+    enrichment_is_local,
+    prompt_assemble,
+    prompt_parameters_create,
+)
 
 
 @dataclass(frozen=True)
@@ -22,8 +30,9 @@ class CompletionResult:
     payload: dict[str, Any]
 
 
-def complete_chat(*, chat: Chat, enriched: Any, origin: str = "") -> CompletionResult:
+def complete_chat(*, chat: Chat, origin: str = "") -> CompletionResult:
     count_generation_start(chat.user)  # first: past the limit nothing is written
+    enriched = enrich_parameters(answers=chat.answers, user=chat.user, local_only=True)
     parameters = prompt_parameters_create(user=chat.user, enriched=enriched)
     history = prompt_assemble(user=chat.user, parameters=parameters)
     size = requested_size(aspect_ratio=None, width=None, height=None, parameters=parameters)
@@ -36,13 +45,15 @@ def complete_chat(*, chat: Chat, enriched: Any, origin: str = "") -> CompletionR
         chat=chat,
         prompt_history=history,
         origin=origin,
+        enrich_first=not enrichment_is_local(),
     )
     chat.prompt_parameters = parameters
+    prepared = "дополняю описание" if task.enrich_first else "промпт составлен"
     return CompletionResult(
         status=ChatStatus.GENERATING,
         message_kind=MessageKind.GENERATION_STARTED,
         message_text=(
-            f"Все ответы собраны, промпт составлен. Запускаю генерацию изображения "
+            f"Все ответы собраны, {prepared}. Запускаю генерацию изображения "
             f"{size.width}×{size.height} — обычно это занимает несколько секунд."
         ),
         payload={

@@ -18,8 +18,6 @@ from contentum.chats import completion
 from contentum.chats.messages import next_seq, question_message, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.common.exceptions import ApplicationError, ConflictError
-from contentum.common.throttling import generation_allowed
-from contentum.prompts.services import enrich_parameters, enrichment_is_local
 from contentum.questionnaire.answers import AnswerRejected, validate_answer
 from contentum.questionnaire.selectors import active_questions
 
@@ -35,8 +33,8 @@ class ChatNotFound(ApplicationError):
 
 
 class AccountInactive(ApplicationError):
-    """The owner's account was switched off after the request was authenticated (while an
-    LLM enriched the final answer, say): its chat cannot move on."""
+    """The owner's account was switched off after the request was authenticated (between
+    the token check and the chat's lock): its chat cannot move on."""
 
     status_code = 403
 
@@ -101,7 +99,7 @@ def chat_create(
             first.save(force_insert=True)
             audit_record(action="chat.created", actor=user, target=chat, details={"title": title})
             if initial_message is not None:
-                outcome = _answer_locked(chat, initial_message, enriched=None, origin=origin)
+                outcome = _answer_locked(chat, initial_message, origin=origin)
                 messages += [outcome.user_message, outcome.system_message]
     except IntegrityError:
         existing_id = (
@@ -142,34 +140,13 @@ def _require_collecting(chat: Chat) -> None:
 def message_answer(
     *, user: Any, chat_id: UUID | str, content: str, origin: str = ""
 ) -> AnswerOutcome:
-    """Accepts `content` as the answer to the chat's current question.
-
-    The final answer needs enrichment. When that may call an LLM it runs outside the
-    transaction (a slow network call must not hold the chat's lock, nor SQLite's single
-    writer lock), and the answer is re-checked under the lock before anything is stored;
-    the built-in enricher needs no network and runs under the lock, in one transaction.
-    """
-    enriched = None
-    for _ in range(3):
-        with transaction.atomic():
-            chat = _lock_chat(user=user, chat_id=chat_id)
-            _require_collecting(chat)
-            last = chat.flow_step + 1 >= chat.total_steps
-            # Every answer and every "back" adds a message, so the count names the state
-            # the enrichment was computed from (the step alone repeats after a "back").
-            if (
-                not last
-                or enrichment_is_local()
-                or (enriched is not None and enriched[0] == chat.message_count)
-            ):
-                return _answer_locked(
-                    chat, content, enriched=enriched[1] if enriched else None, origin=origin
-                )
-            answers = {**chat.answers, **_validated(chat, content)}
-            state = chat.message_count
-            generation_allowed(chat.user)  # past the limit, spare the LLM calls too
-        enriched = (state, _enrich(answers, user=chat.user))
-    raise ConflictError("Чат одновременно изменяется из другого окна. Повторите ответ.")
+    """Accepts `content` as the answer to the chat's current question, in one transaction
+    under the chat's lock. Nothing here waits on the network, the final answer included
+    (see `completion`), so a slow LLM never holds a web worker or the lock."""
+    with transaction.atomic():
+        chat = _lock_chat(user=user, chat_id=chat_id)
+        _require_collecting(chat)
+        return _answer_locked(chat, content, origin=origin)
 
 
 # What an accepted answer changes on the chat, besides its message counters.
@@ -188,7 +165,7 @@ def _validated(chat: Chat, content: str) -> dict[str, str]:
     return {question["key"]: answer.value}
 
 
-def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "") -> AnswerOutcome:
+def _answer_locked(chat: Chat, content: str, *, origin: str = "") -> AnswerOutcome:
     question = chat.current_question
     accepted = _validated(chat, content)
     value = accepted[question["key"]]
@@ -211,21 +188,13 @@ def _answer_locked(chat: Chat, content: str, *, enriched: Any, origin: str = "")
         system_message = question_message(chat, seq=seq + 1)
         save_messages(chat, [user_message, system_message], fields=ANSWER_FIELDS)
         return AnswerOutcome(user_message=user_message, system_message=system_message)
-    if enriched is None:  # a local enricher, or a chat completed by its initialMessage
-        enriched = _enrich(chat.answers, user=chat.user)
-    return _complete_locked(chat, user_message, enriched, origin=origin)
+    return _complete_locked(chat, user_message, origin=origin)
 
 
-def _enrich(answers: dict[str, str], *, user: Any) -> Any:
-    return enrich_parameters(answers=answers, user=user)
-
-
-def _complete_locked(
-    chat: Chat, user_message: Message, enriched: Any, *, origin: str
-) -> AnswerOutcome:
+def _complete_locked(chat: Chat, user_message: Message, *, origin: str) -> AnswerOutcome:
     """The hand-off to prompts and generation, inside the chat's transaction: the
     parameters, the prompt, the task and the messages are stored together or not at all."""
-    result = completion.complete_chat(chat=chat, enriched=enriched, origin=origin)
+    result = completion.complete_chat(chat=chat, origin=origin)
     system_message = Message(
         chat=chat,
         seq=user_message.seq + 1,

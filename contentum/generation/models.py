@@ -115,6 +115,9 @@ class GenerationTask(models.Model):
     step_token = models.PositiveIntegerField("номер шага", default=0)
     deadline_at = models.DateTimeField("ждём шаг до", null=True, blank=True)
     recoveries = models.PositiveSmallIntegerField("восстановлений", default=0)
+    # The prompt is a draft from the built-in enricher (a chat's final answer never waits
+    # on the LLM); the worker's first step enriches it and re-assembles (steps.ENRICH).
+    enrich_first = models.BooleanField("промпт дополняется", default=False)
 
     created_at = models.DateTimeField("создана", auto_now_add=True, db_index=True)
     started_at = models.DateTimeField("начата", null=True, blank=True)

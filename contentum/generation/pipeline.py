@@ -1,5 +1,6 @@
 """The generation pipeline: a task moves through short Celery steps, never sleeping.
 
+    (enrich ─▶)
     submit ─▶ poll ─(pending: re-scheduled with a countdown)─▶ poll … ─(done)─▶ checks
       ▲                                                                          │
       └──── paraphrase + next attempt (up to max_attempts) ◀──── failed checks ──┘
@@ -31,14 +32,15 @@ from contentum.generation.providers.base import (
     get_image_provider,
 )
 from contentum.generation.quality import QualityReport, check_censored, run_quality_checks
-from contentum.generation.steps import POLL, SUBMIT
+from contentum.generation.steps import ENRICH, POLL, SUBMIT
 from contentum.prompts import llm
+from contentum.prompts.services import enrich_parameters, prompt_reassemble
 
 logger = logging.getLogger(__name__)
 
 MIN_POLL_SECONDS = 0.05
 
-__all__ = ["POLL", "SUBMIT", "run_poll", "run_submit"]
+__all__ = ["ENRICH", "POLL", "SUBMIT", "enrich_timed_out", "run_enrich", "run_poll", "run_submit"]
 
 
 def _provider(task: GenerationTask) -> ImageProvider:
@@ -67,6 +69,51 @@ def _new_attempt(task: GenerationTask, number: int, prompt: str) -> GenerationAt
     attempt = GenerationAttempt.objects.create(task=task, number=number, prompt=prompt)
     task.attempts = number
     return attempt
+
+
+def run_enrich(task_id: str, token: int) -> None:
+    """Replaces the task's draft prompt (built-in enrichment, written by a chat's final
+    answer) with one from the configured enricher, then submits. The LLM is asked outside
+    any transaction; its answer is stored only if this message is still the current one.
+    The enricher falls back to the built-in rules itself, so this step never fails a task."""
+    task = (
+        GenerationTask.objects.select_related("owner", "prompt_history__parameters")
+        .filter(pk=task_id, step_token=token, enrich_first=True)
+        .first()
+    )
+    if task is None or task.is_finished:
+        logger.info("Stale enrich for generation task %s (token %s); dropped", task_id, token)
+        return
+    history = task.prompt_history
+    parameters = history.parameters if history is not None else None
+    enriched = None
+    if parameters is not None:
+        enriched = enrich_parameters(answers=parameters.data, user=task.owner)
+    with transaction.atomic():
+        locked = steps.lock(task_id, token)
+        if locked is None:
+            return
+        if enriched is not None:
+            prompt_reassemble(history=history, enriched=enriched)
+            locked.prompt, locked.negative_prompt = (
+                history.assembled_prompt,
+                history.negative_prompt,
+            )
+        _draft_done(locked)
+
+
+def enrich_timed_out(task_id: str, token: int) -> None:
+    """The LLM took longer than the step may: the draft prompt is used as it is."""
+    with transaction.atomic():
+        task = steps.lock(task_id, token)
+        if task is not None:
+            _draft_done(task)
+
+
+def _draft_done(task: GenerationTask) -> None:
+    task.enrich_first = False
+    steps.schedule(task, SUBMIT)
+    task.save()
 
 
 def run_submit(task_id: str, token: int) -> None:

@@ -89,10 +89,14 @@ def generation_task_create(
     chat: Any = None,
     prompt_history: Any = None,
     origin: str = "",
+    enrich_first: bool = False,
 ) -> GenerationTask:
     """Validates, stores a PENDING task, audits `generation.queued` and sends the first step
     once the caller's transaction commits. Bad input is a 400 ApplicationError naming the
-    field (`prompt`, `negative_prompt`, `size`, `max_attempts`)."""
+    field (`prompt`, `negative_prompt`, `size`, `max_attempts`).
+
+    `enrich_first`: the prompt is a draft of `prompt_history`, assembled with the built-in
+    enricher; the worker asks the configured one and re-assembles before the first attempt."""
     return _task_create(
         actor=user,
         owner=user,
@@ -104,6 +108,7 @@ def generation_task_create(
         chat=chat,
         prompt_history=prompt_history,
         origin=origin,
+        enrich_first=enrich_first and prompt_history is not None,
     )
 
 
@@ -127,11 +132,12 @@ def _task_create(
             height=size.height,
             max_attempts=max_attempts,
             origin=selectors.clean_origin(fields["origin"]),
-            deadline_at=steps.deadline(steps.SUBMIT),
+            enrich_first=fields.get("enrich_first", False),
         )
+        task.deadline_at = steps.deadline(steps.first_step(task))
         task.save(force_insert=True)
         events.task_queued(actor=actor, task=task)
-        steps.enqueue(task, steps.SUBMIT)
+        steps.enqueue(task, steps.first_step(task))
     return task
 
 
@@ -229,6 +235,7 @@ def generation_task_retry(*, actor: Any, task: GenerationTask, origin: str = "")
             chat=original.chat,
             prompt_history=original.prompt_history,
             origin=origin or original.origin,
+            enrich_first=original.enrich_first,  # it failed before its prompt was enriched
         )
         events.task_retried(actor=actor, task=original, retry=retry)
     return retry

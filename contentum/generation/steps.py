@@ -36,12 +36,14 @@ from contentum.generation.models import GenerationAttempt, GenerationTask, TaskS
 
 logger = logging.getLogger(__name__)
 
+ENRICH = "enrich"
 SUBMIT = "submit"
 POLL = "poll"
 # The Celery task that runs each step (defined in tasks.py; queues by these names).
-TASK_NAMES = {SUBMIT: "generation.submit", POLL: "generation.poll"}
+TASK_NAMES = {ENRICH: "generation.enrich", SUBMIT: "generation.submit", POLL: "generation.poll"}
 # Their soft time limits (read when asked: tests change settings).
 STEP_TIME_LIMITS = {
+    ENRICH: lambda: settings.GENERATION_ENRICH_TIME_LIMIT,
     SUBMIT: lambda: settings.GENERATION_SUBMIT_TIME_LIMIT,
     POLL: lambda: settings.GENERATION_POLL_TIME_LIMIT,
 }
@@ -117,8 +119,15 @@ def current_attempt(task: GenerationTask, number: int | None = None) -> Generati
     return attempt
 
 
+def first_step(task: GenerationTask) -> str:
+    return ENRICH if task.enrich_first else SUBMIT
+
+
 def resume_step(task: GenerationTask) -> str:
-    """The step a task stopped at: polling its job if the provider has one, else submitting."""
+    """The step a task stopped at: enriching its draft prompt, polling its job if the
+    provider has one, else submitting."""
+    if task.enrich_first:
+        return ENRICH
     attempt = current_attempt(task)
     if attempt is not None and attempt.provider_job_id and not attempt.is_finished:
         return POLL

@@ -1,7 +1,7 @@
 """Celery tasks of the generation pipeline: thin wrappers over `pipeline` and `services`.
 
-Queues (CELERY_TASK_ROUTES in settings/generation.py): `generation` for submits (they may
-wait on the LLM paraphrase and the provider), `polling` for the short polls of every job
+Queues (CELERY_TASK_ROUTES in settings/generation.py): `generation` for enrichment and
+submits (they may wait on the LLM and the provider), `polling` for the short polls of every job
 in flight, `maintenance` for the sweeper. Each message is JSON: a task id and a step token.
 `acks_late` + `reject_on_worker_lost` (set globally) redeliver a message whose worker died;
 the token makes the redelivered copy harmless (see steps.py).
@@ -27,17 +27,26 @@ MARGIN = settings.GENERATION_HARD_TIME_LIMIT_MARGIN
 
 
 def _run_step(
-    celery_task: Task, step: str, run: Callable[[str, int], None], task_id: str, token: int
+    celery_task: Task,
+    step: str,
+    run: Callable[[str, int], None],
+    task_id: str,
+    token: int,
+    timed_out: Callable[[str, int], None] | None = None,
 ) -> None:
     """Runs one step. Past its soft time limit the step is backed off like a provider that
-    did not answer. A database error (connection dropped, database restarting) would
-    otherwise kill the step and leave the task to the sweeper: the broken connection is
-    closed and the same message runs again after a backoff (its token keeps it harmless)."""
+    did not answer (or `timed_out` decides). A database error (connection dropped, database
+    restarting) would otherwise kill the step and leave the task to the sweeper: the broken
+    connection is closed and the same message runs again after a backoff (its token keeps
+    it harmless)."""
     try:
         run(task_id, token)
     except SoftTimeLimitExceeded:
         logger.warning("generation.%s for %s hit its soft time limit", step, task_id)
-        outcomes.step_timed_out(task_id, token, step)
+        if timed_out is not None:
+            timed_out(task_id, token)
+        else:
+            outcomes.step_timed_out(task_id, token, step)
     except OperationalError as exc:
         close_old_connections()
         retries = celery_task.request.retries
@@ -47,6 +56,18 @@ def _run_step(
             countdown=outcomes.backoff_seconds(retries + 1),
             max_retries=settings.GENERATION_DB_MAX_RETRIES,
         ) from exc
+
+
+@shared_task(
+    bind=True,
+    name="generation.enrich",
+    ignore_result=True,
+    soft_time_limit=settings.GENERATION_ENRICH_TIME_LIMIT,
+    time_limit=settings.GENERATION_ENRICH_TIME_LIMIT + MARGIN,
+)
+def enrich(self: Task, task_id: str, token: int) -> None:
+    """Enriches a chat's draft prompt with the configured LLM, then submits."""
+    _run_step(self, pipeline.ENRICH, pipeline.run_enrich, task_id, token, pipeline.enrich_timed_out)
 
 
 @shared_task(

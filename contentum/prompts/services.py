@@ -1,13 +1,17 @@
 """Prompt rules: editing templates, storing parameter sets, assembling prompts.
 
-The chats app calls, at a chat's completion:
-    enriched = enrich_parameters(answers=...)            # may call the network; no rows
-    parameters = prompt_parameters_create(user=..., enriched=enriched)   # in its transaction
-    history = prompt_assemble(user=..., parameters=parameters)           # in its transaction
+The chats app calls, at a chat's completion (in its transaction, with no network):
+    enriched = enrich_parameters(answers=..., local_only=True)           # the built-in draft
+    parameters = prompt_parameters_create(user=..., enriched=enriched)
+    history = prompt_assemble(user=..., parameters=parameters)
+and, when an LLM enricher is configured, the generation worker later replaces the draft:
+    enriched = enrich_parameters(answers=parameters.data, user=...)      # the network
+    prompt_reassemble(history=history, enriched=enriched)                # under its lock
 """
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -36,6 +40,7 @@ __all__ = [
     "prompt_parameters_build",
     "prompt_parameters_create",
     "prompt_parameters_submit",
+    "prompt_reassemble",
     "template_activate",
     "template_create",
     "template_delete",
@@ -189,8 +194,11 @@ def prompt_parameters_create(*, user: Any, enriched: EnrichedParameters) -> Prom
 
 
 def prompt_parameters_submit(*, user: Any, answers: dict[str, str]) -> PromptParameters:
-    """Enriches (outside any transaction: it may wait on the network), then stores."""
-    enriched = enrich_parameters(answers=answers, user=user)
+    """Enriches (outside any transaction: it may wait on the network, at most the request's
+    budget, past which the built-in enricher stands in), then stores."""
+    enriched = enrich_parameters(
+        answers=answers, user=user, budget_seconds=settings.ENRICH_REQUEST_BUDGET_SECONDS
+    )
     return prompt_parameters_create(user=user, enriched=enriched)
 
 
@@ -210,28 +218,47 @@ def prompt_assemble(
     revision = selectors.revision_current(template=template)
     if revision is None:
         raise ConflictError("Нет активного шаблона промпта: администратор должен включить шаблон.")
-    values = templating.placeholder_values(parameters.values)
-    prompt = fit(templating.render(revision.body, values), MAX_PROMPT_LENGTH)
-    if not prompt:
-        raise ApplicationError(
-            "Промпт получился пустым: в параметрах нет ни одного значения для шаблона."
-        )
-    negative = fit(
-        templating.render(revision.negative_body, values, as_sentences=False), MAX_PROMPT_LENGTH
-    )
     history = PromptHistory(
         user=user,
         parameters=None if parameters._state.adding else parameters,
         template_revision=revision,
-        values={key: value for key, value in values.items() if value},
-        assembled_prompt=prompt,
-        negative_prompt=negative,
     )
+    _fill(history, parameters.values)
     # Everything that can refuse is checked above, so no savepoint is needed here (a finished
     # chat calls this inside its own transaction).
     with transaction.atomic(savepoint=False):
         history.save(force_insert=True)
         events.prompt_assembled(user=user, history=history)
+    return history
+
+
+def _fill(history: PromptHistory, answer_values: dict[str, str]) -> None:
+    """Renders the history row's template revision with these values, onto the row."""
+    revision = history.template_revision
+    values = templating.placeholder_values(answer_values)
+    prompt = fit(templating.render(revision.body, values), MAX_PROMPT_LENGTH)
+    if not prompt:
+        raise ApplicationError(
+            "Промпт получился пустым: в параметрах нет ни одного значения для шаблона."
+        )
+    history.values = {key: value for key, value in values.items() if value}
+    history.assembled_prompt = prompt
+    history.negative_prompt = fit(
+        templating.render(revision.negative_body, values, as_sentences=False), MAX_PROMPT_LENGTH
+    )
+
+
+def prompt_reassemble(*, history: PromptHistory, enriched: EnrichedParameters) -> PromptHistory:
+    """Replaces a draft with the configured enricher's texts: the parameters' enrichment and
+    the prompt, by the same template revision. Called by the generation worker before any
+    image is made from the draft, so the row still names the prompt that was used."""
+    parameters = history.parameters
+    if parameters is not None:
+        parameters.enriched = dict(enriched.enriched)
+        parameters.enrichment = enriched.enrichment
+        parameters.save(update_fields=["enriched", "enrichment"])
+    _fill(history, enriched.values)
+    history.save(update_fields=["values", "assembled_prompt", "negative_prompt"])
     return history
 
 

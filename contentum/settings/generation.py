@@ -25,7 +25,7 @@ SIMULATION_FAILURE_ATTEMPTS = env.int("SIMULATION_FAILURE_ATTEMPTS", default=Non
 KANDINSKY_BASE_URL = env("KANDINSKY_BASE_URL", default="https://api-key.fusionbrain.ai/")
 KANDINSKY_API_KEY = env("KANDINSKY_API_KEY", default="")
 KANDINSKY_SECRET_KEY = env("KANDINSKY_SECRET_KEY", default="")
-KANDINSKY_TIMEOUT_SECONDS = env.float("KANDINSKY_TIMEOUT_SECONDS", default=30.0)
+KANDINSKY_TIMEOUT_SECONDS = env.float("KANDINSKY_TIMEOUT_SECONDS", default=15.0)
 # `run` (POST pipeline/run) has its own timeout: a run that timed out may still have made a
 # job at the provider (an orphan nobody polls), so it is given longer than a status call.
 KANDINSKY_RUN_TIMEOUT_SECONDS = env.float("KANDINSKY_RUN_TIMEOUT_SECONDS", default=60.0)
@@ -82,8 +82,10 @@ GENERATION_MAX_ORPHANED_RUNS = env.int("GENERATION_MAX_ORPHANED_RUNS", default=2
 GENERATION_DB_MAX_RETRIES = env.int("GENERATION_DB_MAX_RETRIES", default=5)
 # Soft time limits of the Celery tasks (the hard limit is 30 s later). `submit` may wait on
 # the LLM paraphrase and three provider calls; a `poll` is one call plus checks.
+# `enrich` waits on the LLM enricher (one call per short answer, side by side).
+GENERATION_ENRICH_TIME_LIMIT = env.int("GENERATION_ENRICH_TIME_LIMIT", default=45)
 GENERATION_SUBMIT_TIME_LIMIT = env.int("GENERATION_SUBMIT_TIME_LIMIT", default=120)
-GENERATION_POLL_TIME_LIMIT = env.int("GENERATION_POLL_TIME_LIMIT", default=60)
+GENERATION_POLL_TIME_LIMIT = env.int("GENERATION_POLL_TIME_LIMIT", default=30)
 GENERATION_SWEEP_TIME_LIMIT = env.int("GENERATION_SWEEP_TIME_LIMIT", default=60)
 GENERATION_HARD_TIME_LIMIT_MARGIN = 30
 
@@ -94,9 +96,9 @@ GENERATION_HARD_TIME_LIMIT_MARGIN = 30
 # and is resumed from where it stopped, at most GENERATION_MAX_RECOVERIES times; after that
 # it fails with a reason saying so. A worker sweeps once when it starts, then beat every
 # GENERATION_SWEEP_INTERVAL_SECONDS, so a lost step is found within about a minute.
-GENERATION_DEADLINE_MARGIN_SECONDS = env.int("GENERATION_DEADLINE_MARGIN_SECONDS", default=15)
+GENERATION_DEADLINE_MARGIN_SECONDS = env.int("GENERATION_DEADLINE_MARGIN_SECONDS", default=10)
 GENERATION_MAX_RECOVERIES = env.int("GENERATION_MAX_RECOVERIES", default=2)
-GENERATION_SWEEP_INTERVAL_SECONDS = env.int("GENERATION_SWEEP_INTERVAL_SECONDS", default=60)
+GENERATION_SWEEP_INTERVAL_SECONDS = env.int("GENERATION_SWEEP_INTERVAL_SECONDS", default=10)
 GENERATION_SWEEP_BATCH = env.int("GENERATION_SWEEP_BATCH", default=100)
 
 # --- Celery routing ---------------------------------------------------------------------
@@ -117,6 +119,7 @@ CELERY_TASK_QUEUES = [
     Queue(name, Exchange(name), routing_key=name) for name in ("celery", *GENERATION_QUEUES)
 ]
 CELERY_TASK_ROUTES = {
+    "generation.enrich": {"queue": _QUEUE["generation"]},
     "generation.submit": {"queue": _QUEUE["generation"]},
     "generation.poll": {"queue": _QUEUE["polling"]},
     "generation.sweep": {"queue": _QUEUE["maintenance"]},

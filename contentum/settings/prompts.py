@@ -13,6 +13,9 @@ ENRICH_KEYS = env.list("ENRICH_KEYS", default=["idea", "visual_associations"])
 ENRICH_MAX_SHORT_LENGTH = env.int("ENRICH_MAX_SHORT_LENGTH", default=80)
 # An expansion longer than this is refused (the LLM one falls back to the built-in one).
 ENRICH_MAX_LENGTH = env.int("ENRICH_MAX_LENGTH", default=300)
+# How long a web request (POST promptparameters/) waits for the LLM's enrichment before it
+# stores the built-in one instead. A chat's final answer never waits: its worker enriches.
+ENRICH_REQUEST_BUDGET_SECONDS = env.float("ENRICH_REQUEST_BUDGET_SECONDS", default=2.0)
 
 # --- GigaChat (official `gigachat` SDK) -------------------------------------------------
 # The authorization key from the GigaChat studio (base64 of client_id:client_secret).

@@ -68,15 +68,16 @@ def test_the_final_answer_has_a_fixed_budget(employee):
 
 
 @pytest.mark.django_db
-def test_with_a_network_enricher_the_final_answer_locks_the_chat_again(employee, settings):
-    settings.ENRICHER = "gigachat"  # not configured: it fails at once, the built-in one steps in
+def test_with_a_network_enricher_the_final_answer_costs_the_same(employee, settings):
+    """The LLM is the worker's business: the request locks the chat once, as always."""
+    settings.ENRICHER = "gigachat"
     settings.GIGACHAT_CREDENTIALS = ""
     chat = make_chat(employee, answers=8)
 
     sql = answer_queries(employee, chat, DEFAULT_ANSWERS["aspect_ratio"])
 
-    # once to validate the answer before enriching, once to store it
-    assert sum('FROM "chats_chat"' in statement for statement in sql) == 2, sql
+    assert len(sql) == FINAL_ANSWER_QUERIES, sql
+    assert sum('FROM "chats_chat"' in statement for statement in sql) == 1, sql
 
 
 @pytest.mark.django_db

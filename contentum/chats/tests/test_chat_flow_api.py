@@ -218,33 +218,3 @@ def test_a_scenario_edit_does_not_change_a_running_chat(employee_client, employe
 
     assert response.status_code == 201
     assert response.json()["data"]["user_message"]["payload"]["key"] == "event_name"
-
-
-@pytest.mark.django_db
-def test_a_back_and_reanswer_during_final_enrichment_is_not_lost(employee, monkeypatch, settings):
-    """Another window goes back and changes an answer while the final answer is enriched
-    by an LLM (outside the lock): the prompt must use the answers the chat ends up with."""
-    from contentum.chats import flow
-    from contentum.prompts.models import PromptParameters
-
-    settings.ENRICHER = "gigachat"  # not configured: it fails at once, the built-in one steps in
-    settings.GIGACHAT_CREDENTIALS = ""
-    chat = make_chat(employee, answers=8)
-    real_enrich = flow._enrich
-    calls = []
-
-    def enrich_while_another_window_edits(answers, *, user):
-        if not calls:
-            flow.chat_back(user=employee, chat_id=chat.id)
-            flow.message_answer(user=employee, chat_id=chat.id, content="Telegram")
-        calls.append(dict(answers))
-        return real_enrich(answers, user=user)
-
-    monkeypatch.setattr(flow, "_enrich", enrich_while_another_window_edits)
-
-    outcome = flow.message_answer(user=employee, chat_id=chat.id, content="16:9")
-
-    assert outcome.completed
-    assert [c["platform"] for c in calls] == ["VK", "Telegram"]
-    parameters = PromptParameters.objects.get(pk=outcome.extra["prompt_parameters_id"])
-    assert parameters.data["platform"] == "Telegram"

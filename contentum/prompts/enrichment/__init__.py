@@ -11,7 +11,7 @@ produced and from which enricher produced it.
 
 import logging
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,26 +93,47 @@ def _attempt(enricher: Enricher, key: str, answers: Mapping[str, str]) -> tuple[
     return text, ""
 
 
-def enrich_parameters(*, answers: Mapping[str, str], user: Any = None) -> EnrichedParameters:
+def _attempt_all(
+    enricher: Enricher, keys: list[str], answers: Mapping[str, str], budget: float | None
+) -> list[tuple[str, str]]:
+    """One network call per key, side by side. Past `budget` seconds the keys still waiting
+    fail as `over_budget` (their calls finish in the background, unused), so a request that
+    enriches answers in time however slow the LLM is."""
+    pool = ThreadPoolExecutor(max_workers=min(len(keys), 4))
+    futures = [pool.submit(_attempt, enricher, key, answers) for key in keys]
+    wait(futures, timeout=budget)
+    pool.shutdown(wait=False, cancel_futures=True)
+    return [future.result() if future.done() else ("", "over_budget") for future in futures]
+
+
+def enrich_parameters(
+    *,
+    answers: Mapping[str, str],
+    user: Any = None,
+    budget_seconds: float | None = None,
+    local_only: bool = False,
+) -> EnrichedParameters:
     """Expands the short answers. May call the network; writes only fallback audit rows.
 
-    `user`, when given, is named as the actor of those audit rows.
+    `user`, when given, is named as the actor of those audit rows. `budget_seconds` bounds
+    the wait for the network (a web request passes it); `local_only` uses the built-in
+    enricher whatever is configured (a first draft that a worker improves later).
     """
     answers = dict(answers)
     keys = keys_to_enrich(answers)
-    configured = settings.ENRICHER
+    configured = "builtin" if local_only else settings.ENRICHER
     builtin = BuiltinEnricher()
     enricher_class = ENRICHERS.get(configured)
     if enricher_class is None:
         logger.error("Unknown ENRICHER %r: using the built-in one", configured)
         results = [("", "unknown_enricher") for _ in keys]
-    elif enricher_class is BuiltinEnricher or len(keys) < 2:
+    elif enricher_class is BuiltinEnricher or (len(keys) < 2 and budget_seconds is None):
         enricher = enricher_class()
         results = [_attempt(enricher, key, answers) for key in keys]
-    else:  # network calls: one per key, side by side
-        enricher = enricher_class()
-        with ThreadPoolExecutor(max_workers=min(len(keys), 4)) as pool:
-            results = list(pool.map(lambda key: _attempt(enricher, key, answers), keys))
+    elif keys:
+        results = _attempt_all(enricher_class(), keys, answers, budget_seconds)
+    else:
+        results = []
 
     enriched, enrichers, fallbacks = {}, {}, {}
     for key, (text, reason) in zip(keys, results, strict=True):
