@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("contentum.accounts.urls")),
     path("", include("contentum.audit.urls")),
     path("", include("contentum.questionnaire.urls")),
+    path("", include("contentum.design.urls")),
     path("", include("contentum.prompts.urls")),
     path("", include("contentum.chats.urls")),
     path("", include("contentum.generation.urls")),

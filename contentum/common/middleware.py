@@ -21,7 +21,9 @@ def _error(message: str, status: int) -> JsonResponse:
 
 
 class RequestBodyLimitMiddleware:
-    """Refuse oversized bodies with 413 before anything reads them."""
+    """Refuse oversized bodies with 413 before anything reads them. File uploads
+    (multipart: a brand kit's logo and fonts) have a limit of their own; Django spools
+    their files to disk, and DATA_UPLOAD_MAX_MEMORY_SIZE still bounds their other fields."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,7 +35,8 @@ class RequestBodyLimitMiddleware:
             length = -1
         if length < 0:
             return _error("Неверный заголовок Content-Length.", 400)
-        limit = settings.MAX_REQUEST_BODY_BYTES
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        limit = settings.MAX_UPLOAD_BODY_BYTES if multipart else settings.MAX_REQUEST_BODY_BYTES
         if length > limit:
             return _error(f"Тело запроса слишком большое: не более {limit} байт.", 413)
         return self.get_response(request)

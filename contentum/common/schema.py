@@ -9,6 +9,8 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from contentum.common.serializers import NamedChoiceField
+
 
 class EnvelopeStatusField(serializers.ChoiceField):
     """The envelope's `status`: always the one literal `value` ("success" or "error")."""
@@ -35,6 +37,25 @@ class EnvelopeStatusFieldExtension(OpenApiSerializerFieldExtension):
             type=ResolvedComponent.SCHEMA,
             object=f"envelope-status-{value}",
             schema={"type": "string", "enum": [value]},
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        component = ResolvedComponent(
+            name=field.component,
+            type=ResolvedComponent.SCHEMA,
+            object=f"named-choice-{field.component}",
+            schema={
+                "type": "string",
+                "enum": list(field.choices),
+                "description": "\n".join(f"* `{k}` - {v}" for k, v in field.choices.items()),
+            },
         )
         auto_schema.registry.register_on_missing(component)
         return component.ref

@@ -97,3 +97,22 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             raise serializers.ValidationError("Ожидается true или false.", code="invalid")
         return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """Only a JSON integer: "3", 3.0 and true are refused rather than converted."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not isinstance(data, int) or isinstance(data, bool):
+            raise serializers.ValidationError("Ожидается целое число.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice documented as its own named enum (`component`): fields named alike with
+    other choices (a chat's and a task's `status`, a colour's and a user's `role`) would
+    otherwise collide in the schema, which drf-spectacular warns about."""
+
+    def __init__(self, *, component: str, **kwargs: Any) -> None:
+        self.component = component
+        super().__init__(**kwargs)

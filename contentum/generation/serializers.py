@@ -1,12 +1,10 @@
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contentum.common.serializers import StrictCharField
+from contentum.common.serializers import NamedChoiceField, StrictCharField, StrictIntegerField
 from contentum.generation import selectors
 from contentum.generation.models import (
     DEFAULT_MAX_ATTEMPTS,
@@ -19,46 +17,6 @@ from contentum.generation.models import (
     TaskStatus,
 )
 from contentum.prompts.serializers import AssembleInputSerializer
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """Only a JSON integer: "3", 3.0 and true are refused rather than converted."""
-
-    def to_internal_value(self, data: Any) -> int:
-        if not isinstance(data, int) or isinstance(data, bool):
-            raise serializers.ValidationError("Ожидается целое число.", code="invalid")
-        return super().to_internal_value(data)
-
-
-class StatusField(serializers.ChoiceField):
-    """A read-only status documented as its own named enum (`component`)."""
-
-    def __init__(self, *, component: str, **kwargs: Any) -> None:
-        self.component = component
-        super().__init__(read_only=True, **kwargs)
-
-
-class StatusFieldExtension(OpenApiSerializerFieldExtension):
-    """Chats, tasks and attempts each have a `status` with other choices; drf-spectacular
-    would name them by the field and warn about the collision. Each gets its own name."""
-
-    target_class = StatusField
-
-    def map_serializer_field(self, auto_schema, direction):
-        field = self.target
-        component = ResolvedComponent(
-            name=field.component,
-            type=ResolvedComponent.SCHEMA,
-            object=f"generation-status-{field.component}",
-            schema={
-                "type": "string",
-                "enum": list(field.choices),
-                "description": "\n".join(f"* `{k}` - {v}" for k, v in field.choices.items()),
-            },
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
 
 ATTEMPTS_RANGE = f"Число попыток должно быть от {MIN_ATTEMPTS} до {MAX_ATTEMPTS}."
 
@@ -117,7 +75,9 @@ def generate_result(task: GenerationTask) -> dict[str, Any]:
 
 
 class GenerationAttemptSerializer(serializers.ModelSerializer):
-    status = StatusField(component="GenerationAttemptStatusEnum", choices=AttemptStatus.choices)
+    status = NamedChoiceField(
+        read_only=True, component="GenerationAttemptStatusEnum", choices=AttemptStatus.choices
+    )
     passed = serializers.SerializerMethodField()
     failed_checks = serializers.ListField(child=serializers.CharField(), read_only=True)
     image_url = serializers.SerializerMethodField()
@@ -161,7 +121,9 @@ class GenerationTaskSerializer(serializers.ModelSerializer):
     """A task as lists show it. Image links are null until there is an image."""
 
     user = serializers.UUIDField(source="owner_id", read_only=True)
-    status = StatusField(component="GenerationTaskStatusEnum", choices=TaskStatus.choices)
+    status = NamedChoiceField(
+        read_only=True, component="GenerationTaskStatusEnum", choices=TaskStatus.choices
+    )
     user_email = serializers.EmailField(source="owner.email", read_only=True)
     chat = serializers.UUIDField(source="chat_id", read_only=True, allow_null=True)
     prompt_history = serializers.UUIDField(

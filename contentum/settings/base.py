@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "contentum.audit",
     "contentum.accounts",
     "contentum.questionnaire",
+    "contentum.design",
     "contentum.prompts",
     "contentum.chats",
     "contentum.generation",
@@ -195,6 +196,8 @@ WHITENOISE_USE_FINDERS = True
 ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env.list("ALLOWED_EMAIL_DOMAINS", default=[])]
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+# Multipart bodies (a brand kit's logo and two fonts in one request).
+MAX_UPLOAD_BODY_BYTES = env.int("MAX_UPLOAD_BODY_BYTES", default=16 * 1024 * 1024)
 # How many proxies in front of us append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 THROTTLE_RATES = {
@@ -328,6 +331,7 @@ LOGGING = {
 # --- Per-domain settings, each in its own module ----------------------------------------
 from contentum.settings.accounts import *  # noqa: E402, F403
 from contentum.settings.chats import *  # noqa: E402, F403
+from contentum.settings.design import *  # noqa: E402, F403
 from contentum.settings.generation import *  # noqa: E402, F403
 from contentum.settings.prompts import *  # noqa: E402, F403
 

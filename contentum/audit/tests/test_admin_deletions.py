@@ -73,10 +73,12 @@ def test_every_model_the_admin_may_delete_is_audited(rf, admin_user):
     from django.contrib import admin
 
     from contentum.audit.admin import AuditedDeletionsAdmin
+    from contentum.design.models import BrandKit, Format
     from contentum.prompts.models import PromptTemplate
 
-    # Deleted through `prompts.services.template_delete`, which audits it as its own event.
-    audited_by_their_service = {PromptTemplate}
+    # Deleted through their services (`template_delete`, `format_delete`, `brand_kit_delete`),
+    # which audit each as its own event.
+    audited_by_their_service = {PromptTemplate, Format, BrandKit}
     request = rf.get("/admin/")
     request.user = admin_user
     deletable = [

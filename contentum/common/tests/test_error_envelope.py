@@ -168,6 +168,19 @@ def test_a_body_exactly_at_the_limit_is_let_through(api_client):
 
 
 @pytest.mark.django_db
+@override_settings(MAX_REQUEST_BODY_BYTES=1024, MAX_UPLOAD_BODY_BYTES=4096)
+def test_a_multipart_upload_has_its_own_larger_limit(api_client):
+    """A brand kit's logo and fonts arrive as multipart: bounded by MAX_UPLOAD_BODY_BYTES."""
+    multipart = "multipart/form-data; boundary=x"
+    within = api_client.generic("POST", REGISTER, "", content_type=multipart, CONTENT_LENGTH="4096")
+    over = api_client.generic("POST", REGISTER, "", content_type=multipart, CONTENT_LENGTH="4097")
+
+    assert within.status_code != 413
+    body = assert_envelope(over, 413)
+    assert "4096" in body["message"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("length", ["abc", "-1", "1e3"])
 def test_a_malformed_content_length_is_400_in_readable_russian(api_client, length):
     response = api_client.generic(

@@ -1,0 +1,201 @@
+from pathlib import Path
+
+import pytest
+from django.core.files import File
+from PIL import Image
+
+from contentum.accounts.tests.factories import AdminFactory, UserFactory
+from contentum.common.exceptions import ApplicationError
+from contentum.design import selectors
+from contentum.design.engine import BrandStyle, Canvas, SafeInsets
+from contentum.design.models import BrandKit, Format
+from contentum.design.services import brand_kit_create
+from contentum.design.tests.factories import (
+    BrandKitFactory,
+    FormatFactory,
+    cyrillic_font_bytes,
+    font_upload,
+    logo_upload,
+    png_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("ratio", "key"),
+    [
+        ("9:16", "story"),
+        ("1:1", "square"),
+        ("16:9", "landscape-fullhd"),  # the larger of the two exact 16:9 formats
+        ("4:5", "post-4x5"),
+        ("18:32", "story"),  # the same ratio, not reduced
+        (" 9 x 16 ", "story"),
+        ("9×16", "story"),
+        ("2:3", "print-a3"),  # no exact one: A3 (1:1.414) is the closest
+        ("3:1", "vk-cover"),
+        ("5:4", "square"),
+        ("100:1", "vk-cover"),
+    ],
+)
+def test_format_for_ratio(ratio, key):
+    assert selectors.format_for_ratio(ratio).key == key
+
+
+@pytest.mark.parametrize("ratio", ["", "квадрат", "16:0", "0:9", "16:9:1", "-9:16", "9.5:16"])
+def test_format_for_ratio_is_none_for_what_is_not_a_ratio(ratio):
+    assert selectors.format_for_ratio(ratio) is None
+
+
+def test_format_for_ratio_skips_inactive_formats():
+    Format.objects.filter(key="landscape-fullhd").update(is_active=False)
+    assert selectors.format_for_ratio("16:9").key == "landscape-hd"
+    Format.objects.filter(key__startswith="landscape").update(is_active=False)
+    assert selectors.format_for_ratio("16:9").key == "square"  # 1.0 is closer to 1.78 than 3.98
+    Format.objects.update(is_active=False)
+    assert selectors.format_for_ratio("16:9") is None
+
+
+def test_an_exact_match_prefers_more_pixels_then_the_menu_order():
+    FormatFactory(key="story-4k", width=2160, height=3840, sort_order=999)
+    assert selectors.format_for_ratio("9:16").key == "story-4k"
+    FormatFactory(key="story-twin", width=2160, height=3840, sort_order=1)
+    assert selectors.format_for_ratio("9:16").key == "story-twin"
+
+
+def test_formats_for_platform_adds_the_universal_ones():
+    universal = {"square", "post-4x5", "story", "landscape-hd", "landscape-fullhd"}
+    vk = {f.key for f in selectors.formats_for_platform("vk")}
+    assert vk == universal | {"vk-cover"}
+    assert {f.key for f in selectors.formats_for_platform("print")} == universal | {"print-a3"}
+    assert {f.key for f in selectors.formats_for_platform("telegram")} == universal
+    assert selectors.formats_for_platform("any").count() == 7
+    Format.objects.filter(key="vk-cover").update(is_active=False)
+    assert "vk-cover" not in {f.key for f in selectors.formats_for_platform("vk")}
+
+
+def test_format_get_hides_inactive_formats_from_employees_only():
+    Format.objects.filter(key="vk-cover").update(is_active=False)
+    assert selectors.format_get("vk-cover").key == "vk-cover"  # internal callers
+    assert selectors.format_get("vk-cover", user=AdminFactory()).key == "vk-cover"
+    with pytest.raises(ApplicationError) as refused:
+        selectors.format_get("vk-cover", user=UserFactory())
+    assert refused.value.status_code == 404
+    with pytest.raises(ApplicationError):
+        selectors.format_get(key="nope")
+
+
+def test_a_format_knows_its_ratio_and_its_canvas():
+    story = Format.objects.get(key="story")
+    assert (story.aspect_ratio, story.ratio) == ("9:16", 0.5625)
+    assert story.canvas() == Canvas(1080, 1920, SafeInsets(top=269, right=0, bottom=384, left=0))
+    assert story.canvas().safe_box.height == 1920 - 269 - 384
+    assert Format.objects.get(key="print-a3").aspect_ratio == "877:1240"
+
+
+def test_no_kit_means_the_engines_defaults():
+    assert selectors.active_brand_kit() is None
+    assert selectors.brand_style(None) == BrandStyle()
+    assert selectors.brand_palette(None) == []
+    assert selectors.brand_prompt_suffix(None) == ("", "")
+
+
+def test_the_active_kit_is_the_one_marked_active():
+    BrandKitFactory(name="Выключен")
+    kit = BrandKitFactory(name="Включён", is_active=True)
+    assert selectors.active_brand_kit() == kit
+
+
+def test_a_kit_gives_its_palette_text_colour_and_prompt_additions():
+    kit = BrandKitFactory(style_words="  графика, гуашь ", negative_prompt="неон ")
+    assert selectors.brand_palette(kit) == ["#1a2b3c", "#ff8800", "#fafafa"]
+    assert selectors.brand_text_color(kit) == "#fafafa"
+    assert selectors.brand_prompt_suffix(kit) == ("графика, гуашь", "неон")
+
+
+def test_a_kit_without_a_text_colour_leaves_the_choice_to_the_engine():
+    kit = BrandKitFactory(colors=[{"hex": "#000000", "role": "primary"}])
+    assert selectors.brand_style(kit).text_color is None
+
+
+def test_brand_style_of_a_kit_with_shipped_fonts():
+    kit = brand_kit_create(
+        actor=None,
+        name="Шрифты",
+        title_font="inter",
+        body_font="noto-serif",
+        colors=[{"hex": "#ABCDEF", "role": "accent"}, {"hex": "#111111", "role": "text"}],
+        logo_corner="top-left",
+        logo_width_pct=25,
+    )
+    style = selectors.brand_style(kit)
+    assert style == BrandStyle(
+        title_font="inter",
+        body_font="noto-serif",
+        text_color="#111111",
+        colors=("#abcdef", "#111111"),
+        logo=None,
+        logo_corner="top-left",
+        logo_width_pct=25,
+    )
+
+
+def test_brand_style_gives_uploaded_fonts_as_paths_and_the_logo_as_rgba():
+    kit = brand_kit_create(
+        actor=None,
+        name="Свои",
+        title_font_file=font_upload(),
+        logo=logo_upload(png_bytes((80, 40))),
+    )
+    style = selectors.brand_style(kit)
+    assert Path(style.title_font).read_bytes() == cyrillic_font_bytes()
+    assert style.title_font == kit.title_font_file.path
+    assert style.body_font == "inter"  # no upload: the shipped family
+    assert isinstance(style.logo, Image.Image)
+    assert (style.logo.mode, style.logo.size) == ("RGBA", (80, 40))
+
+
+def test_brand_style_copies_fonts_from_a_storage_without_paths(monkeypatch, tmp_path):
+    """S3 has no local path: the font is copied to the temp folder once, under its own name."""
+    kit = brand_kit_create(actor=None, name="S3", body_font_file=font_upload())
+    storage = kit.body_font_file.storage
+
+    def no_path(name):
+        raise NotImplementedError("This backend doesn't support absolute paths.")
+
+    real_path = storage.path
+
+    def open_by_real_path(name, mode="rb"):
+        return File(Path(real_path(name)).open(mode))  # the caller closes it
+
+    monkeypatch.setattr(storage, "open", open_by_real_path)
+    monkeypatch.setattr(storage, "path", no_path)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+
+    first = selectors.brand_style(kit).body_font
+    assert Path(first).parent == tmp_path / "contentum-brand-fonts"
+    assert Path(first).read_bytes() == cyrillic_font_bytes()
+    assert selectors.brand_style(kit).body_font == first
+
+
+def test_a_lost_logo_or_font_file_falls_back_instead_of_failing(caplog):
+    kit = brand_kit_create(
+        actor=None, name="Потерян", logo=logo_upload(), title_font_file=font_upload()
+    )
+    kit.logo.storage.delete(kit.logo.name)
+    kit.title_font_file.storage.delete(kit.title_font_file.name)
+
+    style = selectors.brand_style(BrandKit.objects.get(pk=kit.pk))
+
+    assert style.logo is None
+    assert style.title_font == "noto-serif"
+    assert "missing" in caplog.text and "not used" in caplog.text
+
+
+def test_brand_kit_for_logo_shows_inactive_kits_to_admins_only():
+    kit = BrandKitFactory()
+    assert selectors.brand_kit_for_logo(user=AdminFactory(), kit_id=kit.pk) == kit
+    with pytest.raises(ApplicationError):
+        selectors.brand_kit_for_logo(user=UserFactory(), kit_id=kit.pk)
+    with pytest.raises(ApplicationError):
+        selectors.brand_kit_get(kit_id="not-a-uuid")

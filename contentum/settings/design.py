@@ -1,0 +1,13 @@
+"""Settings of the design domain (formats, brand kits), read from the environment.
+
+Uploads arrive in one multipart body, bounded as a whole by MAX_UPLOAD_BODY_BYTES (16 MiB by
+default) before these limits are checked.
+"""
+
+from contentum.settings.environment import env
+
+# A brand kit's logo: PNG or WebP, not animated, at most this many bytes and pixels a side.
+DESIGN_LOGO_MAX_BYTES = env.int("DESIGN_LOGO_MAX_BYTES", default=2_000_000)
+DESIGN_LOGO_MAX_SIDE = env.int("DESIGN_LOGO_MAX_SIDE", default=2048)
+# An uploaded title or body font (TrueType/OpenType with Cyrillic).
+DESIGN_FONT_MAX_BYTES = env.int("DESIGN_FONT_MAX_BYTES", default=5_000_000)
