@@ -17,8 +17,9 @@ from contentum.audit.services import audit_record
 from contentum.chats import completion
 from contentum.chats.messages import next_seq, question_message, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
+from contentum.chats.questions import checked_answer
 from contentum.common.exceptions import ApplicationError, ConflictError
-from contentum.questionnaire.answers import AnswerRejected, validate_answer
+from contentum.questionnaire.answers import AnswerRejected
 from contentum.questionnaire.selectors import active_questions
 
 FLOW_COMPLETED = "Flow завершён"
@@ -156,7 +157,7 @@ ANSWER_FIELDS = ("answers", "flow_step", "is_temporary", "expires_at")
 def _validated(chat: Chat, content: str) -> dict[str, str]:
     question = chat.current_question
     try:
-        answer = validate_answer(question, content)
+        answer = checked_answer(chat, content)
     except AnswerRejected as exc:
         errors = {"content": [exc.message]}
         if exc.options:

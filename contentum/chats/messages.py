@@ -4,6 +4,7 @@ chat itself) goes through `save_messages`."""
 from collections.abc import Sequence
 
 from contentum.chats.models import Chat, Message, MessageKind, MessageType
+from contentum.chats.questions import asked_question
 
 
 def next_seq(chat: Chat) -> int:
@@ -22,8 +23,8 @@ def question_text(question: dict) -> str:
     return " ".join(parts)
 
 
-def question_payload(chat: Chat) -> dict:
-    question = chat.questions[chat.flow_step]
+def question_payload(chat: Chat, question: dict) -> dict:
+    """What a client needs to render `question` (the chat's current one, as asked)."""
     return {
         "key": question["key"],
         "kind": question["kind"],
@@ -38,14 +39,14 @@ def question_payload(chat: Chat) -> dict:
 
 def question_message(chat: Chat, *, seq: int) -> Message:
     """The system message asking the chat's current question."""
-    question = chat.questions[chat.flow_step]
+    question = asked_question(chat)
     return Message(
         chat=chat,
         seq=seq,
         message_type=MessageType.SYSTEM,
         kind=MessageKind.QUESTION,
         content=question_text(question),
-        payload=question_payload(chat),
+        payload=question_payload(chat, question),
     )
 
 

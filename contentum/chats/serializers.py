@@ -4,7 +4,13 @@ from rest_framework import serializers
 
 from contentum.chats.messages import question_payload
 from contentum.chats.models import Chat, ChatStatus, MessageKind, MessageType
+from contentum.chats.questions import asked_question
 from contentum.common.serializers import StrictCharField, StrictInputSerializer
+from contentum.design.models import Format
+from contentum.design.selectors import active_formats
+
+# The serializer context's key for the active formats of one response.
+ACTIVE_FORMATS = "active_formats"
 
 
 class MessageSerializer(serializers.Serializer):
@@ -63,10 +69,17 @@ class ChatSerializer(serializers.Serializer):
     @extend_schema_field(CurrentQuestionSerializer(allow_null=True))
     def get_current_question(self, chat: Chat) -> dict | None:
         """The question being asked: the same payload its message carries, plus its text."""
-        question = chat.current_question
-        if question is None:
+        if chat.current_question is None:
             return None
-        return {"text": question["text"], **question_payload(chat)}
+        question = asked_question(chat, load_formats=self._active_formats)
+        return {"text": question["text"], **question_payload(chat, question)}
+
+    def _active_formats(self) -> list[Format]:
+        """Loaded once per response: a page of chats asking for a format costs one query.
+        (A list's children share their root's context.)"""
+        if ACTIVE_FORMATS not in self.context:
+            self.context[ACTIVE_FORMATS] = active_formats()
+        return self.context[ACTIVE_FORMATS]
 
     @extend_schema_field(MessageSerializer(many=True))
     def get_messages(self, chat: Chat) -> list[dict]:

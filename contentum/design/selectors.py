@@ -9,6 +9,7 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,16 @@ from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from rest_framework import status
 
-from contentum.common.exceptions import ApplicationError
+from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.design.engine import BrandStyle, InvalidLogo, load_logo
 from contentum.design.models import BrandKit, ColorRole, Format, Platform
 
 logger = logging.getLogger(__name__)
 
 FORMAT_NOT_FOUND = "Формат не найден."
+NO_ACTIVE_FORMATS = "Нет доступных форматов публикации: обратитесь к администратору."
+# What a brief gets when it names no format and no platform.
+DEFAULT_FORMAT_KEY = "square"
 BRAND_KIT_NOT_FOUND = "Фирменный стиль не найден."
 # "9:16", "9 : 16", "9x16", "9×16", "9/16".
 RATIO = re.compile(r"\s*(\d{1,5})\s*[:x×/]\s*(\d{1,5})\s*")
@@ -79,27 +83,163 @@ def parse_ratio(ratio: str) -> Fraction | None:
     return Fraction(width, height)
 
 
-def format_for_ratio(ratio: str) -> Format | None:
-    """The active format for an aspect ratio answer such as "9:16".
+def active_formats() -> list[Format]:
+    """Every active format in menu order: one query, for callers that pick among them."""
+    return list(Format.objects.filter(is_active=True))
 
-    Of the formats with exactly that ratio, the one with the most pixels ("16:9" is Full HD,
-    not 1280×720); with none exact, the one whose ratio is closest (compared as logarithms,
-    so 1:2 and 2:1 are equally far from 1:1). None for no active format or no ratio.
-    """
-    wanted = parse_ratio(ratio)
-    if wanted is None:
+
+def _loaded(formats: Iterable[Format] | None) -> list[Format]:
+    return active_formats() if formats is None else list(formats)
+
+
+def _exact_for_ratio(wanted: Fraction, formats: list[Format]) -> Format | None:
+    """Of the formats with exactly this ratio, the one with the most pixels."""
+    exact = [f for f in formats if Fraction(f.width, f.height) == wanted]
+    if not exact:
         return None
-    formats = list(Format.objects.filter(is_active=True))
+    return min(exact, key=lambda f: (-f.width * f.height, f.sort_order, f.key))
+
+
+def _closest_to_ratio(wanted: Fraction, formats: list[Format]) -> Format | None:
     if not formats:
         return None
-    exact = [f for f in formats if Fraction(f.width, f.height) == wanted]
-    if exact:
-        return min(exact, key=lambda f: (-f.width * f.height, f.sort_order, f.key))
     target = math.log(wanted)
     return min(
         formats,
         key=lambda f: (abs(math.log(f.ratio) - target), -f.width * f.height, f.sort_order, f.key),
     )
+
+
+def format_for_ratio(ratio: str, *, formats: Iterable[Format] | None = None) -> Format | None:
+    """The active format for an aspect ratio answer such as "9:16".
+
+    Of the formats with exactly that ratio, the one with the most pixels ("16:9" is Full HD,
+    not 1280×720); with none exact, the one whose ratio is closest (compared as logarithms,
+    so 1:2 and 2:1 are equally far from 1:1). None for no active format or no ratio.
+    `formats`: the active formats when the caller has them already (no query then).
+    """
+    wanted = parse_ratio(ratio)
+    if wanted is None:
+        return None
+    formats = _loaded(formats)
+    return _exact_for_ratio(wanted, formats) or _closest_to_ratio(wanted, formats)
+
+
+# --- Formats for a brief ------------------------------------------------------------------
+
+# A platform answer (the default scenario's options, their usual free spellings) → the
+# formats' platform. A presentation slide is a screen: the site's formats fit it.
+PLATFORM_ANSWERS = {
+    "vk": Platform.VK,
+    "вк": Platform.VK,
+    "вконтакте": Platform.VK,
+    "vkontakte": Platform.VK,
+    "telegram": Platform.TELEGRAM,
+    "телеграм": Platform.TELEGRAM,
+    "телеграмм": Platform.TELEGRAM,
+    "tg": Platform.TELEGRAM,
+    "тг": Platform.TELEGRAM,
+    "сайт": Platform.SITE,
+    "сайта": Platform.SITE,
+    "site": Platform.SITE,
+    "web": Platform.SITE,
+    "лендинг": Platform.SITE,
+    "презентация": Platform.SITE,
+    "презентации": Platform.SITE,
+    "слайд": Platform.SITE,
+    "печатная афиша": Platform.PRINT,
+    "печатная": Platform.PRINT,
+    "печать": Platform.PRINT,
+    "печати": Platform.PRINT,
+    "print": Platform.PRINT,
+    "типография": Platform.PRINT,
+}
+WORD = re.compile(r"\w+")
+
+
+def _normal(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold().replace("ё", "е")
+
+
+def platform_for_answer(answer: str) -> str | None:
+    """The formats' platform a platform answer means ("VK", "вконтакте" → "vk"); None when
+    it names none or several ("VK и Telegram")."""
+    text = _normal(answer)
+    if text in PLATFORM_ANSWERS:
+        return PLATFORM_ANSWERS[text]
+    found = {PLATFORM_ANSWERS[word] for word in WORD.findall(text) if word in PLATFORM_ANSWERS}
+    return found.pop() if len(found) == 1 else None
+
+
+def format_choices(
+    platform_answer: str, *, formats: Iterable[Format] | None = None
+) -> list[Format]:
+    """The formats a brief offers after this platform answer, the one a skip gets first.
+
+    A known platform: its universal and own formats. For print and a site (or a slide)
+    their own ones come first (the A3 poster; landscape frames); for a social network the
+    menu order (the square post first: a skip should not give the VK community cover).
+    Unknown or skipped: every active format in menu order, the square first. `formats`:
+    the active formats, when already loaded.
+    """
+    formats = sorted(_loaded(formats), key=lambda f: (f.sort_order, f.key))
+    platform = platform_for_answer(platform_answer)
+    if platform is None:
+        return sorted(formats, key=lambda f: f.key != DEFAULT_FORMAT_KEY)  # stable: menu order
+    own = [f for f in formats if f.platform == platform]
+    universal = [f for f in formats if f.platform == Platform.ANY]
+    if platform == Platform.SITE:
+        universal.sort(key=lambda f: f.width <= f.height)  # stable: landscape first
+    if platform in (Platform.PRINT, Platform.SITE):
+        return own + universal
+    return sorted(own + universal, key=lambda f: (f.sort_order, f.key))
+
+
+def format_for_answer(
+    answer: str, *, offered: list[Format], formats: list[Format]
+) -> Format | None:
+    """The format an answer names: an offered format's name (any case), another active
+    format's name or key ("story"), or a ratio ("9:16", "9x16": an exact one among the
+    offered, then among all, else the closest offered). None when it names none."""
+    text = _normal(answer)
+    if not text:
+        return None
+    for candidates in (offered, formats):
+        for candidate in candidates:
+            if _normal(candidate.name) == text:
+                return candidate
+    for candidate in formats:
+        if candidate.key.casefold() == text:
+            return candidate
+    wanted = parse_ratio(text.replace("х", "x"))  # a Cyrillic "х" in "9х16"
+    if wanted is None:
+        return None
+    return (
+        _exact_for_ratio(wanted, offered)
+        or _exact_for_ratio(wanted, formats)
+        or _closest_to_ratio(wanted, offered or formats)
+    )
+
+
+def format_for_answers(
+    answers: Mapping[str, Any], *, formats: Iterable[Format] | None = None
+) -> Format:
+    """The format a brief's answers ask for, never None.
+
+    `format` (a name, a key or a ratio), else `aspect_ratio` (briefs from scenarios before
+    formats: "9:16" is the story), else the first format offered for the `platform` answer
+    (the square with no platform). One query, none given `formats`; a 409 ApplicationError
+    when no format is active at all.
+    """
+    formats = _loaded(formats)
+    if not formats:
+        raise ConflictError(NO_ACTIVE_FORMATS, errors={"format": [NO_ACTIVE_FORMATS]})
+    offered = format_choices(str(answers.get("platform") or ""), formats=formats)
+    for key in ("format", "aspect_ratio"):
+        chosen = format_for_answer(str(answers.get(key) or ""), offered=offered, formats=formats)
+        if chosen is not None:
+            return chosen
+    return offered[0] if offered else formats[0]
 
 
 # --- Brand kits ---------------------------------------------------------------------------

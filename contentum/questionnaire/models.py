@@ -12,6 +12,12 @@ KEY_MESSAGE = "Ключ — латинские буквы, цифры и «_», 
 validate_key = RegexValidator(rf"^{KEY_PATTERN}\Z", KEY_MESSAGE)
 
 
+# Choice questions whose options are not stored but computed when the question is asked
+# (from earlier answers): `format` offers the formats of the platform answered before it.
+# Options and a default stored for them are ignored.
+COMPUTED_OPTIONS_KEYS = frozenset({"format"})
+
+
 class QuestionKind(models.TextChoices):
     TEXT = "text", "Свободный текст"
     CHOICE = "choice", "Выбор из вариантов"

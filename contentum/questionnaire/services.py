@@ -7,7 +7,13 @@ from django.db import transaction
 from contentum.audit.services import audit_record
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.questionnaire.checks import check_active_keys
-from contentum.questionnaire.models import QUESTION_FIELDS, Question, QuestionKind, Scenario
+from contentum.questionnaire.models import (
+    COMPUTED_OPTIONS_KEYS,
+    QUESTION_FIELDS,
+    Question,
+    QuestionKind,
+    Scenario,
+)
 
 
 def check_questions(questions: list[dict[str, Any]]) -> None:
@@ -23,7 +29,8 @@ def check_questions(questions: list[dict[str, Any]]) -> None:
             errors[f"{prefix}.key"] = [f"Ключ «{key}» уже есть в этом сценарии."]
         seen.add(key)
         options = question.get("options") or []
-        if question.get("kind") == QuestionKind.CHOICE and not options:
+        computed = key in COMPUTED_OPTIONS_KEYS
+        if question.get("kind") == QuestionKind.CHOICE and not options and not computed:
             errors[f"{prefix}.options"] = ["У вопроса с выбором должны быть варианты ответа."]
         if question.get("min_length", 1) > question.get("max_length", 500):
             errors[f"{prefix}.min_length"] = ["Минимальная длина больше максимальной."]
@@ -31,7 +38,7 @@ def check_questions(questions: list[dict[str, Any]]) -> None:
         strict = question.get("kind") == QuestionKind.CHOICE and not question.get(
             "allow_free_answer", True
         )
-        if default and strict and default not in options:
+        if default and strict and default not in options and not computed:
             errors[f"{prefix}.default_value"] = [
                 "Значение по умолчанию должно быть одним из вариантов."
             ]

@@ -7,7 +7,13 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from contentum.accounts.tests.factories import UserFactory
 from contentum.chats.models import Chat, Message
-from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+from contentum.chats.tests.factories import (
+    ALL_BUT_LAST,
+    DEFAULT_ANSWERS,
+    FINAL_ANSWER,
+    answers_before,
+    make_chat,
+)
 from contentum.common.exceptions import RUSSIAN_BY_CODE
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +38,7 @@ def state(chat: Chat) -> tuple:
 
 
 def test_a_live_token_of_a_deactivated_account_cannot_answer(employee):
-    chat = make_chat(employee, answers=2)
+    chat = make_chat(employee, answers=answers_before("event_genre"))
     client = client_with_token(employee)
     before = state(chat)
     deactivate(employee)
@@ -99,10 +105,10 @@ def test_an_active_account_still_gets_404_for_someone_elses_chat(employee):
 
 
 def test_the_chat_is_completed_by_the_account_read_with_the_chat(employee):
-    chat = make_chat(employee, answers=8)
+    chat = make_chat(employee, answers=ALL_BUT_LAST)
 
     response = client_with_token(employee).post(
-        URL, {"chat": str(chat.id), "content": DEFAULT_ANSWERS["aspect_ratio"]}, format="json"
+        URL, {"chat": str(chat.id), "content": FINAL_ANSWER}, format="json"
     )
 
     assert response.status_code == 201

@@ -2,7 +2,14 @@ import pytest
 
 from contentum.audit.models import AuditLog
 from contentum.chats.models import Chat, ChatStatus, Message, MessageType
-from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+from contentum.chats.tests.factories import (
+    ALL_ANSWERS,
+    ALL_BUT_LAST,
+    DEFAULT_ANSWERS,
+    FINAL_ANSWER,
+    answers_before,
+    make_chat,
+)
 from contentum.questionnaire.models import Question
 
 
@@ -27,7 +34,7 @@ def test_creating_a_chat_asks_the_first_question(employee_client, employee):
     assert chat["messageCount"] == 1
     assert chat["current_question"]["key"] == "idea"
     assert chat["current_question"]["step"] == 1
-    assert chat["current_question"]["total_steps"] == 9
+    assert chat["current_question"]["total_steps"] == len(DEFAULT_ANSWERS)
     first = chat["initial_system_message"]
     assert first["messageType"] == "SYSTEM"
     assert first["kind"] == "question"
@@ -66,7 +73,7 @@ def test_answering_every_question_completes_the_flow(employee_client, employee):
         assert body["data"]["user_message"]["payload"]["key"] == key
         assert body["data"]["system_message"]["payload"]["key"] == keys[index + 1]
 
-    final = answer(employee_client, chat_id, DEFAULT_ANSWERS["aspect_ratio"])
+    final = answer(employee_client, chat_id, FINAL_ANSWER)
     assert final.status_code == 201, final.content
     body = final.json()
     assert body["message"].startswith("Flow завершён")
@@ -74,9 +81,10 @@ def test_answering_every_question_completes_the_flow(employee_client, employee):
     assert body["data"]["prompt_history_id"]
     chat = Chat.objects.get(pk=chat_id)
     assert chat.status == ChatStatus.GENERATING
-    assert chat.flow_step == 9
+    assert chat.flow_step == len(DEFAULT_ANSWERS)
     assert chat.prompt_parameters_id is not None
-    assert chat.answers["aspect_ratio"] == "9:16"
+    assert chat.answers["format"] == "Истории / клипы 9:16"
+    assert chat.answers["event_date"] == "12 декабря, 19:00"
     assert chat.answers["event_genre"] == "Спектакль"  # matched to the option's spelling
     assert AuditLog.objects.filter(action="chat.completed", target_id=str(chat_id)).count() == 1
     # The answers are in the chat's history; the audit log keeps only its turning points.
@@ -88,7 +96,7 @@ def test_answering_every_question_completes_the_flow(employee_client, employee):
 def test_messages_after_completion_are_refused_and_complete_nothing_again(
     employee_client, employee
 ):
-    chat = make_chat(employee, answers=9)
+    chat = make_chat(employee, answers=ALL_ANSWERS)
     before = Message.objects.filter(chat=chat).count()
 
     response = answer(employee_client, chat.id, "ещё один ответ")
@@ -143,30 +151,32 @@ def test_an_invalid_initial_message_creates_nothing(employee_client):
 
 @pytest.mark.django_db
 def test_choice_answers_match_options_case_insensitively(employee_client, employee):
-    chat = make_chat(employee, answers=8)
-    response = answer(employee_client, chat.id, "16:9")
-    assert response.status_code == 201
+    chat = make_chat(employee, answers=answers_before("event_genre"))
+    answer(employee_client, chat.id, "СПЕКТАКЛЬ")
+    chat.refresh_from_db()
+    assert chat.answers["event_genre"] == "Спектакль"
 
 
 @pytest.mark.django_db
 def test_a_strict_choice_outside_the_options_is_refused_listing_them(employee_client, employee):
-    chat = make_chat(employee, answers=8)
+    chat = make_chat(employee, answers=ALL_BUT_LAST)
+    offered = Chat.objects.get(pk=chat.pk).messages.order_by("-seq").first().payload["options"]
 
-    response = answer(employee_client, chat.id, "3:1")
+    response = answer(employee_client, chat.id, "огромный баннер")
 
     assert response.status_code == 400
     body = response.json()
-    assert "1:1, 9:16, 16:9, 4:5, 2:3" in body["message"]
-    assert body["errors"]["options"] == ["1:1", "9:16", "16:9", "4:5", "2:3"]
+    assert ", ".join(offered) in body["message"]
+    assert body["errors"]["options"] == offered
     chat.refresh_from_db()
-    assert chat.flow_step == 8
+    assert chat.flow_step == ALL_BUT_LAST
     assert chat.status == ChatStatus.COLLECTING
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("skip", ["-", "пропустить", "Нет", ""])
 def test_optional_questions_accept_a_skip_and_use_the_default(employee_client, employee, skip):
-    chat = make_chat(employee, answers=3)  # next: visual_style, optional with default
+    chat = make_chat(employee, answers=answers_before("visual_style"))  # optional, a default
     response = answer(employee_client, chat.id, skip)
     assert response.status_code == 201, response.content
     chat.refresh_from_db()
@@ -174,11 +184,12 @@ def test_optional_questions_accept_a_skip_and_use_the_default(employee_client, e
 
 
 @pytest.mark.django_db
-def test_skipping_the_aspect_ratio_gives_square(employee_client, employee):
-    chat = make_chat(employee, answers=8)
-    answer(employee_client, chat.id, "пропустить")
+@pytest.mark.parametrize("skip", ["пропустить", "-"])
+def test_skipping_the_format_gives_the_first_one_offered(employee_client, employee, skip):
+    chat = make_chat(employee, answers=ALL_BUT_LAST)  # VK: the square post, not the cover
+    answer(employee_client, chat.id, skip)
     chat.refresh_from_db()
-    assert chat.answers["aspect_ratio"] == "1:1"
+    assert chat.answers["format"] == "Квадрат 1:1 (VK, Telegram)"
 
 
 @pytest.mark.django_db

@@ -4,19 +4,20 @@ from django.test.utils import CaptureQueriesContext
 
 from contentum.accounts.tests.factories import UserFactory
 from contentum.chats.models import Chat
-from contentum.chats.tests.factories import make_chat
+from contentum.chats.tests.factories import ALL_ANSWERS, ALL_BUT_LAST, answers_before, make_chat
 
 
 def make_many_chats(user, count):
     """`count` finished chats plus one unfinished, through the real flow."""
     for _ in range(count - 1):
-        make_chat(user, answers=9)
+        make_chat(user, answers=ALL_ANSWERS)
     return make_chat(user, answers=2)
 
 
 @pytest.mark.django_db
 def test_chat_list_shows_own_active_chats_with_counts(employee_client, employee):
-    mine = make_chat(employee, answers=2)
+    answered = answers_before("event_genre")
+    mine = make_chat(employee, answers=answered)
     deleted = make_chat(UserFactory())
     make_chat(UserFactory())
     Chat.objects.filter(pk=deleted.pk).update(is_active=False)
@@ -26,9 +27,9 @@ def test_chat_list_shows_own_active_chats_with_counts(employee_client, employee)
     assert body["count"] == 1
     row = body["results"][0]
     assert row["id"] == str(mine.id)
-    assert row["messageCount"] == 5
+    assert row["messageCount"] == 1 + 2 * answered
     assert row["lastMessage"]["payload"]["key"] == "event_genre"
-    assert len(row["messages"]) == 5
+    assert len(row["messages"]) == row["messageCount"]
     assert row["userEmail"] == employee.email
 
 
@@ -64,6 +65,27 @@ def test_chat_list_needs_at_most_four_queries_for_1_or_50_chats(employee, settin
         assert client.get("/api/chats/", {"page_size": 50}).json()["count"] == 50
     assert len(one) <= 4
     assert len(fifty) == len(one)
+
+
+@pytest.mark.django_db
+def test_chats_asking_for_a_format_cost_the_list_one_query_more(admin_user):
+    """Their options are computed from the active formats: read once for the whole page."""
+    from conftest import client_for
+
+    client = client_for(admin_user)
+    make_chat(UserFactory(), answers=ALL_BUT_LAST)
+    with CaptureQueriesContext(connection) as one:
+        body = client.get("/api/chats/").json()
+    for _ in range(4):
+        make_chat(UserFactory(), answers=ALL_BUT_LAST)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get("/api/chats/").json()["count"] == 5
+
+    assert len(five) == len(one)
+    assert sum('FROM "design_format"' in q["sql"] for q in five.captured_queries) == 1
+    question = body["results"][0]["current_question"]
+    assert question["key"] == "format"
+    assert "Обложка сообщества VK" in question["options"]
 
 
 @pytest.mark.django_db
@@ -124,7 +146,7 @@ def test_message_list_query_count_is_constant(employee):
     from conftest import client_for
 
     client = client_for(employee)
-    make_chat(employee, answers=9)
+    make_chat(employee, answers=ALL_ANSWERS)
     with CaptureQueriesContext(connection) as few:
         client.get("/api/messages/")
     make_many_chats(employee, 5)
@@ -145,8 +167,8 @@ def test_recent_messages_are_the_last_50_newest_first(employee_client, employee)
 
 @pytest.mark.django_db
 def test_user_summary_counts(employee_client, employee):
-    make_chat(employee, answers=9)
-    deleted = make_chat(employee, answers=9)
+    make_chat(employee, answers=ALL_ANSWERS)
+    deleted = make_chat(employee, answers=ALL_ANSWERS)
     Chat.objects.filter(pk=deleted.pk).update(is_active=False, status="COMPLETED")
     make_chat(employee, answers=1)
     Chat.objects.filter(user=employee, is_active=True, status="GENERATING").update(
@@ -155,4 +177,9 @@ def test_user_summary_counts(employee_client, employee):
 
     data = employee_client.get("/api/users/summary/").json()["data"]
 
-    assert data == {"total_chats": 3, "active_chats": 2, "completed_chats": 1, "total_messages": 22}
+    assert data == {
+        "total_chats": 3,
+        "active_chats": 2,
+        "completed_chats": 1,
+        "total_messages": 1 + 2 * ALL_ANSWERS + 3,
+    }

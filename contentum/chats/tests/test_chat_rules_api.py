@@ -5,7 +5,7 @@ import pytest
 from contentum.accounts.tests.factories import UserFactory
 from contentum.audit.models import AuditLog
 from contentum.chats.models import Chat, Message
-from contentum.chats.tests.factories import make_chat
+from contentum.chats.tests.factories import ALL_ANSWERS, make_chat
 
 
 def answer(client, chat_id, content, **extra):
@@ -35,7 +35,7 @@ def test_a_second_chat_is_refused_while_the_first_is_unfinished(employee_client,
 
 @pytest.mark.django_db
 def test_a_deleted_or_completed_chat_does_not_block_a_new_one(employee_client, employee):
-    make_chat(employee, answers=9)
+    make_chat(employee, answers=ALL_ANSWERS)
     assert employee_client.post("/api/chats/", {}, format="json").status_code == 201
     unfinished = Chat.objects.get(user=employee, status="COLLECTING")
     assert employee_client.delete(f"/api/chats/{unfinished.id}/").status_code == 204

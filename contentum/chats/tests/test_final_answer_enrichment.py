@@ -8,7 +8,7 @@ import pytest
 
 from conftest import client_for
 from contentum.audit.models import AuditLog
-from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+from contentum.chats.tests.factories import ALL_BUT_LAST, DEFAULT_ANSWERS, FINAL_ANSWER, make_chat
 from contentum.generation import pipeline, steps
 from contentum.generation.models import GenerationTask, TaskStatus
 from contentum.generation.services import generation_tasks_sweep
@@ -42,11 +42,11 @@ def gigachat(settings, fake_gigachat, simulation):  # noqa: F811
 def final_answer(user, django_capture_on_commit_callbacks):
     """Answers the last question; returns the response and the callbacks the commit would
     run (the worker's messages), not yet run."""
-    chat = make_chat(user, answers=8)
+    chat = make_chat(user, answers=ALL_BUT_LAST)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client_for(user).post(
             "/api/messages/",
-            {"chat": str(chat.id), "content": DEFAULT_ANSWERS["aspect_ratio"]},
+            {"chat": str(chat.id), "content": FINAL_ANSWER},
             format="json",
         )
     return response, callbacks

@@ -8,7 +8,7 @@ from celery import Celery
 
 from conftest import client_for
 from contentum.celery import app
-from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+from contentum.chats.tests.factories import ALL_BUT_LAST, FINAL_ANSWER, make_chat
 from contentum.generation.models import GenerationTask, TaskStatus
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def final_answer(user, chat):
     return client_for(user).post(
         "/api/messages/",
-        {"chat": str(chat.id), "content": DEFAULT_ANSWERS["aspect_ratio"]},
+        {"chat": str(chat.id), "content": FINAL_ANSWER},
         format="json",
     )
 
@@ -45,7 +45,7 @@ def test_the_final_answer_is_201_while_the_cache_is_down(
             "LOCATION": DEAD_REDIS,
         }
     }
-    chat = make_chat(employee, answers=8)
+    chat = make_chat(employee, answers=ALL_BUT_LAST)
 
     with (
         caplog.at_level(logging.WARNING, logger="contentum.common.throttling"),
@@ -62,7 +62,7 @@ def test_the_final_answer_is_201_while_the_cache_is_down(
 def test_a_broker_that_refuses_the_message_leaves_the_task_pending_for_the_sweeper(
     employee, broker_down, caplog, django_capture_on_commit_callbacks
 ):
-    chat = make_chat(employee, answers=8)
+    chat = make_chat(employee, answers=ALL_BUT_LAST)
 
     with (
         caplog.at_level(logging.ERROR, logger="contentum.generation.steps"),

@@ -199,3 +199,121 @@ def test_brand_kit_for_logo_shows_inactive_kits_to_admins_only():
         selectors.brand_kit_for_logo(user=UserFactory(), kit_id=kit.pk)
     with pytest.raises(ApplicationError):
         selectors.brand_kit_get(kit_id="not-a-uuid")
+
+
+# --- Formats for a brief ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "platform"),
+    [
+        ("VK", "vk"),
+        ("вконтакте", "vk"),
+        ("  ВК ", "vk"),
+        ("Telegram", "telegram"),
+        ("телеграм-канал", "telegram"),
+        ("Сайт", "site"),
+        ("Презентация", "site"),
+        ("Печатная афиша", "print"),
+        ("печатная  АФИША", "print"),
+        ("для печати", "print"),
+        ("Instagram", None),
+        ("VK и Telegram", None),  # several: none of them
+        ("", None),
+    ],
+)
+def test_platform_for_answer(answer, platform):
+    assert selectors.platform_for_answer(answer) == platform
+
+
+def keys(formats) -> list[str]:
+    return [f.key for f in formats]
+
+
+def test_format_choices_put_print_and_site_formats_first_and_social_ones_in_menu_order():
+    universal = ["square", "post-4x5", "story", "landscape-hd", "landscape-fullhd"]
+    assert keys(selectors.format_choices("VK")) == [*universal, "vk-cover"]
+    assert keys(selectors.format_choices("Telegram")) == universal
+    assert keys(selectors.format_choices("Печатная афиша")) == ["print-a3", *universal]
+    landscape_first = ["landscape-hd", "landscape-fullhd", "square", "post-4x5", "story"]
+    assert keys(selectors.format_choices("Сайт")) == landscape_first
+    assert keys(selectors.format_choices("Презентация")) == landscape_first
+
+
+def test_without_a_platform_every_format_is_a_choice_the_square_first():
+    Format.objects.filter(key="square").update(sort_order=999)
+    choices = keys(selectors.format_choices(""))
+    assert choices[0] == "square"
+    assert sorted(choices) == sorted(Format.objects.values_list("key", flat=True))
+
+
+def test_format_choices_follow_the_menu_order_and_skip_inactive_formats():
+    FormatFactory(key="vk-post", platform="vk", sort_order=1)
+    FormatFactory(key="vk-old", platform="vk", sort_order=0, is_active=False)
+    Format.objects.filter(key="story").update(sort_order=1)
+    assert keys(selectors.format_choices("VK"))[:2] == ["story", "vk-post"]
+    assert "vk-old" not in keys(selectors.format_choices("VK"))
+
+
+def test_format_choices_cost_one_query_or_none_given_the_formats(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        selectors.format_choices("VK")
+    formats = selectors.active_formats()
+    with django_assert_num_queries(0):
+        assert keys(selectors.format_choices("VK", formats=formats))[-1] == "vk-cover"
+
+
+@pytest.mark.parametrize(
+    ("answers", "key"),
+    [
+        ({"aspect_ratio": "9:16"}, "story"),  # a brief from before formats
+        ({"platform": "VK", "aspect_ratio": "16:9"}, "landscape-fullhd"),
+        ({"platform": "VK", "format": "Истории / клипы 9:16"}, "story"),
+        ({"platform": "VK", "format": "story"}, "story"),
+        ({"platform": "VK", "format": "4x5"}, "post-4x5"),
+        ({"platform": "Telegram", "format": "Обложка сообщества VK"}, "vk-cover"),
+        ({"platform": "VK", "format": ""}, "square"),  # skipped: the first offered
+        ({"platform": "Печатная афиша"}, "print-a3"),
+        ({"platform": "Сайт", "format": "что-то своё"}, "landscape-hd"),
+        ({"platform": "пропустить"}, "square"),
+        ({}, "square"),
+    ],
+)
+def test_format_for_answers(answers, key):
+    assert selectors.format_for_answers(answers).key == key
+
+
+def test_a_9_16_brief_gets_a_1080_by_1920_format():
+    chosen = selectors.format_for_answers({"aspect_ratio": "9:16"})
+    assert (chosen.width, chosen.height) == (1080, 1920)
+
+
+def test_a_ratio_prefers_an_exact_offered_format_then_any_exact_one():
+    FormatFactory(key="vk-wide", platform="vk", width=1600, height=400, sort_order=1)
+    assert selectors.format_for_answers({"platform": "VK", "format": "4:1"}).key == "vk-wide"
+    telegram = {"platform": "Telegram", "format": "4:1"}
+    assert selectors.format_for_answers(telegram).key == "vk-wide"  # exact, though not offered
+    Format.objects.filter(key="vk-wide").delete()
+    assert selectors.format_for_answers(telegram).key == "landscape-fullhd"  # closest offered
+
+
+def test_format_for_answers_never_returns_none_while_a_format_is_active():
+    Format.objects.exclude(key="post-4x5").update(is_active=False)
+    assert selectors.format_for_answers({"platform": "VK", "format": "story"}).key == "post-4x5"
+    assert selectors.format_for_answers({"platform": "Печатная афиша"}).key == "post-4x5"
+
+
+def test_format_for_answers_without_any_active_format_is_a_conflict():
+    Format.objects.update(is_active=False)
+    with pytest.raises(ApplicationError) as refused:
+        selectors.format_for_answers({"format": "story"})
+    assert refused.value.status_code == 409
+    assert refused.value.message == selectors.NO_ACTIVE_FORMATS
+
+
+def test_format_for_answers_costs_one_query_or_none_given_the_formats(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        selectors.format_for_answers({"platform": "VK", "format": "9:16"})
+    formats = selectors.active_formats()
+    with django_assert_num_queries(0):
+        selectors.format_for_answers({"platform": "VK", "format": "9:16"}, formats=formats)

@@ -29,18 +29,25 @@ def test_the_default_scenario_is_installed_and_active():
     assert active_scenario_keys() == [
         "idea",
         "event_name",
+        "event_date",
+        "venue",
         "event_genre",
         "visual_style",
         "composition_focus",
         "color_palette",
         "visual_associations",
         "platform",
-        "aspect_ratio",
+        "format",
     ]
-    ratio = Question.objects.get(key="aspect_ratio", scenario__is_active=True)
-    assert ratio.options == ["1:1", "9:16", "16:9", "4:5", "2:3"]
-    assert ratio.default_value == "1:1"
-    assert not ratio.allow_free_answer
+    scenario = Scenario.objects.get(is_active=True)
+    assert list(scenario.questions.values_list("position", flat=True)) == list(range(1, 12))
+    assert scenario.version == 2  # 0004 changed what 0002 installed
+    for key in ("event_date", "venue"):
+        line = Question.objects.get(key=key, scenario=scenario)
+        assert (line.kind, line.optional) == ("text", True)
+    chosen = Question.objects.get(key="format", scenario=scenario)
+    assert (chosen.kind, chosen.options, chosen.default_value) == ("choice", [], "")
+    assert chosen.optional and not chosen.allow_free_answer
 
 
 @pytest.mark.django_db
@@ -157,3 +164,19 @@ def test_the_active_scenario_cannot_lose_every_key_the_template_uses(admin_clien
     scenario.refresh_from_db()
     assert scenario.version == version
     assert "event_name" in active_scenario_keys()
+
+
+@pytest.mark.django_db
+def test_a_format_question_needs_no_options_of_its_own(admin_client_api):
+    """Its options are computed when asked (the formats for the platform answer)."""
+    questions = [
+        {"key": "idea", "text": "Какая идея?"},
+        {"key": "format", "text": "Формат?", "kind": "choice", "allow_free_answer": False},
+    ]
+
+    response = admin_client_api.post(
+        "/api/scenarios/", {**NEW_SCENARIO, "questions": questions}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert [q["options"] for q in response.json()["questions"]] == [[], []]
