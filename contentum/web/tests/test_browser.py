@@ -8,108 +8,36 @@ docs/screenshot-chat.png for the README.
 
 import os
 import re
-import uuid
 
 import pytest
 from PIL import Image
 
 from contentum.settings.environment import BASE_DIR
 from contentum.web.tests.live_stack import ADMIN_EMAIL, ADMIN_PASSWORD
+from contentum.web.tests.steps import (
+    GENERATION_TIMEOUT_MS,
+    PASSWORD,
+    STEPS,
+    STORY,
+    answer_all_quickly,
+    answered,
+    current_step,
+    expect,
+    fill_registration,
+    log_in,
+    messages,
+    new_chat,
+    new_email,
+    quick_reply,
+    register,
+    skip,
+    type_answer,
+    wait_for_image,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PASSWORD = "Sea-breeze-2026"
-GENERATION_TIMEOUT_MS = 45_000
 FAILURE = "Симуляция: провайдер временно не смог сгенерировать изображение"
-
-
-def expect(locator):
-    # Imported here: without playwright this module must still load, to be skipped.
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-def new_email() -> str:
-    return f"user-{uuid.uuid4().hex[:10]}@example.com"
-
-
-def fill_registration(page, email: str, name: str, confirm: str = PASSWORD) -> None:
-    form = page.locator("#register-form")
-    form.get_by_label("Email").fill(email)
-    form.get_by_label("Имя и фамилия").fill(name)
-    form.get_by_label("Пароль", exact=True).fill(PASSWORD)
-    form.get_by_label("Пароль ещё раз").fill(confirm)
-    form.get_by_role("button", name="Зарегистрироваться").click()
-
-
-def register(page, email: str, name: str) -> None:
-    page.goto("/")
-    fill_registration(page, email, name)
-    expect(page.locator("#user-name")).to_have_text(name)
-
-
-def log_in(page, email: str, password: str) -> None:
-    form = page.locator("#login-form")
-    form.get_by_label("Email").fill(email)
-    form.get_by_label("Пароль").fill(password)
-    form.get_by_role("button", name="Войти").click()
-
-
-def messages(page):
-    return page.locator("#messages > li")
-
-
-def current_step(page, step: int) -> None:
-    expect(page.locator("#answer-hint")).to_contain_text(f"Вопрос {step} из 9.")
-
-
-def new_chat(page) -> None:
-    page.get_by_role("button", name="Новый чат").click()
-    current_step(page, 1)
-
-
-def answered(page, before: int) -> None:
-    """The answer and the system's reply (next question or generation start) are shown."""
-    expect(messages(page)).to_have_count(before + 2)
-
-
-def type_answer(page, text: str) -> None:
-    before = messages(page).count()
-    page.locator("#answer-input").fill(text)
-    page.locator("#answer-input").press("Enter")
-    answered(page, before)
-
-
-def quick_reply(page, option: str) -> None:
-    before = messages(page).count()
-    page.locator("#quick-replies").get_by_role("button", name=option, exact=True).click()
-    answered(page, before)
-
-
-def skip(page) -> None:
-    before = messages(page).count()
-    page.get_by_role("button", name="Пропустить вопрос").click()
-    answered(page, before)
-
-
-def answer_all_quickly(page, aspect_ratio: str = "1:1") -> None:
-    type_answer(page, "Постер летней распродажи кофе")
-    type_answer(page, "Кофейный август")
-    for _ in range(2):  # genre, style
-        skip(page)
-    type_answer(page, "чашка капучино")
-    for _ in range(3):  # palette, associations, platform
-        skip(page)
-    quick_reply(page, aspect_ratio)
-
-
-def wait_for_image(page) -> None:
-    thumbnail = page.locator(".result img.thumbnail").last
-    expect(thumbnail).to_have_attribute("src", re.compile("^blob:"), timeout=GENERATION_TIMEOUT_MS)
-    page.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
-    )
 
 
 def test_whole_journey_from_registration_to_a_downloaded_image(page, shoot, live_stack):
@@ -165,6 +93,8 @@ def test_whole_journey_from_registration_to_a_downloaded_image(page, shoot, live
     expect(page.locator("#messages .withdrawn")).to_have_count(1)
     current_step(page, 2)
     type_answer(page, "Jazz Sea Fest 2026")
+    type_answer(page, "12 июля, 19:00")
+    skip(page)  # venue: optional, left off the poster
 
     # Quick replies are buttons: one chosen from the keyboard, others clicked.
     before = messages(page).count()
@@ -177,9 +107,9 @@ def test_whole_journey_from_registration_to_a_downloaded_image(page, shoot, live
     quick_reply(page, "Тёплые тона")
     type_answer(page, "волны, маяк, огни набережной")
     quick_reply(page, "Telegram")
-    current_step(page, 9)
+    current_step(page, STEPS)
     shoot("04-quick-replies")
-    quick_reply(page, "9:16")
+    quick_reply(page, STORY)
 
     # The answer box gives way to a progress line that updates by itself, then the image.
     expect(page.locator("#answer-form")).to_be_hidden()
@@ -204,30 +134,31 @@ def test_whole_journey_from_registration_to_a_downloaded_image(page, shoot, live
         (BASE_DIR / "docs" / "screenshot-chat.png").write_bytes(chat_shot.read_bytes())
 
     # The full-size view, closed with Escape: focus returns to the button that opened it.
-    opener = result.get_by_role("button", name="Открыть в полном размере")
+    opener = result.get_by_role("button", name="Открыть постер в полном размере")
     opener.click()
     viewer = page.get_by_role("dialog", name="Изображение")
     expect(viewer).to_be_visible()
-    page.wait_for_function("() => document.getElementById('viewer-image').naturalWidth === 576")
+    page.wait_for_function("() => document.getElementById('viewer-image').naturalWidth === 1080")
     shoot("07-full-size-view")
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()
     expect(opener).to_be_focused()
 
-    # The download is the PNG of the asked size: 9:16 → 576×1024.
+    # The download is the PNG poster of the format's exact size.
+    result.get_by_role("button", name="Скачать", exact=True).click()
     with page.expect_download() as download_info:
-        result.get_by_role("button", name="Скачать PNG").click()
+        result.get_by_role("group", name="Скачать постер").get_by_role("button", name="PNG").click()
     download = download_info.value
-    assert download.suggested_filename.endswith(".png")
+    assert download.suggested_filename == "afisha-jazz-sea-fest-2026.png"
     with Image.open(download.path()) as image:
-        assert (image.format, image.size) == ("PNG", (576, 1024))
+        assert (image.format, image.size) == ("PNG", (1080, 1920))
 
     # An access token the server refuses is renewed once, and the request goes through.
     page.evaluate("localStorage.setItem('contentum.access', 'expired-or-forged')")
     page.get_by_role("link", name="Галерея").click()
     card = page.locator(".gallery-item")
     expect(card).to_have_count(1)
-    expect(card).to_contain_text("576×1024")
+    expect(card).to_contain_text(re.compile(r"\d+×\d+ · "))
     expect(card.locator("img")).to_have_attribute("src", re.compile("^blob:"))
     assert page.evaluate("localStorage.getItem('contentum.access')") != "expired-or-forged"
     shoot("08-gallery")
@@ -236,7 +167,7 @@ def test_whole_journey_from_registration_to_a_downloaded_image(page, shoot, live
     page.set_viewport_size({"width": 390, "height": 844})
     card.get_by_role("link", name="Открыть чат").click()
     wait_for_image(page)
-    page.locator(".result").scroll_into_view_if_needed()
+    page.locator(".poster-result").scroll_into_view_if_needed()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shoot("09-phone-chat")
 
@@ -262,7 +193,7 @@ def test_failed_generation_shows_the_reason_and_a_retry_that_succeeds(page, shoo
     wait_for_image(page)
     expect(failure.get_by_role("button", name="Повторить")).to_have_count(0)
     expect(page.locator("#chat-status")).to_have_text("Изображение готово.")
-    page.locator(".result").last.scroll_into_view_if_needed()
+    page.locator(".poster-result").last.scroll_into_view_if_needed()
     shoot("11-retry-succeeded")
 
 

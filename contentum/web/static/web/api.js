@@ -64,7 +64,7 @@ export function apiPath(path) {
   return path.startsWith("/") ? path : `/api/${path}`;
 }
 
-async function send(method, path, body, withToken) {
+async function send(method, path, body, withToken, cache = "default") {
   if (typeof body === "function") body = body(); // read at each send: tokens may have rotated
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -74,6 +74,7 @@ async function send(method, path, body, withToken) {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      cache,
     });
   } catch {
     throw new ApiError(0, { message: NETWORK_ERROR });
@@ -113,11 +114,11 @@ function expire() {
   return new ApiError(401, { message: SESSION_EXPIRED });
 }
 
-async function call(method, path, { body, withToken = true, as = "json" } = {}) {
-  let response = await send(method, path, body, withToken);
+async function call(method, path, { body, withToken = true, as = "json", cache } = {}) {
+  let response = await send(method, path, body, withToken, cache);
   if (response.status === 401 && withToken) {
     if (!(await refreshTokens())) throw expire();
-    response = await send(method, path, body, withToken);
+    response = await send(method, path, body, withToken, cache);
     if (response.status === 401) throw expire();
   }
   if (!response.ok) throw new ApiError(response.status, await readJson(response));
@@ -130,7 +131,10 @@ export const api = {
   post: (path, body = {}) => call("POST", path, { body }),
   patch: (path, body) => call("PATCH", path, { body }),
   delete: (path) => call("DELETE", path),
-  blob: (path) => call("GET", path, { as: "blob" }),
+  // `fresh`: past the browser's cache, whose copy is then replaced. The image links keep
+  // their address when a poster's text changes, and the server lets them be cached.
+  blob: (path, { fresh = false } = {}) =>
+    call("GET", path, { as: "blob", cache: fresh ? "reload" : "default" }),
 };
 
 export async function login(email, password) {

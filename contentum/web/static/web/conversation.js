@@ -4,6 +4,7 @@
 import { api } from "./api.js";
 import { $, busy, h, say } from "./dom.js";
 import { downloadButton, openViewer, showImage, taskLinks } from "./images.js";
+import { posterCard } from "./poster.js";
 
 const POLL_MS = 1500;
 const ACTIVE = new Set(["PENDING", "RUNNING"]);
@@ -147,8 +148,25 @@ function readableText(message) {
   return lines.join("\n");
 }
 
+/** A poster, once the task says it is one; else the image's thumbnail. */
 function resultCard(payload) {
   const links = taskLinks(payload);
+  const holder = h("div", { class: "result-holder", "aria-busy": "true" });
+  api
+    .get(`generation-tasks/${links.id}/`)
+    .then(
+      (task) => (task.poster ? posterCard(task) : imageCard(links)),
+      () => imageCard(links), // the image links still work, or say why they do not
+    )
+    .then((card) => {
+      holder.replaceChildren(card);
+      holder.removeAttribute("aria-busy");
+      if (holder.isConnected) scrollToEnd();
+    });
+  return holder;
+}
+
+function imageCard(links) {
   const img = h("img", { alt: `Миниатюра изображения «${chat.title}»`, class: "thumbnail" });
   const open = h(
     "button",

@@ -18,21 +18,22 @@ export function taskLinks(source) {
   };
 }
 
-function objectUrl(link) {
+function objectUrl(link, { fresh = false } = {}) {
   const key = apiPath(link);
   if (!objectUrls.has(key)) {
-    const loading = api.blob(key).then((blob) => URL.createObjectURL(blob));
+    const loading = api.blob(key, { fresh }).then((blob) => URL.createObjectURL(blob));
     loading.catch(() => objectUrls.delete(key)); // a failed load may be tried again
     objectUrls.set(key, loading);
   }
   return objectUrls.get(key);
 }
 
-/** Loads `link` into `img`; on failure the image's place says why. */
-export async function showImage(img, link) {
+/** Loads `link` into `img`; on failure the image's place says why. `fresh` skips the
+ * browser's cache (see `forgetImages`). */
+export async function showImage(img, link, { fresh = false } = {}) {
   img.closest("figure")?.setAttribute("aria-busy", "true");
   try {
-    img.src = await objectUrl(link);
+    img.src = await objectUrl(link, { fresh });
   } catch (error) {
     img.replaceWith(h("p", { class: "field-error", text: error.message }));
   } finally {
@@ -41,10 +42,16 @@ export async function showImage(img, link) {
 }
 
 /** Saves the task's PNG as a file, as a link with `download` would. */
-export async function downloadImage(links) {
-  const blob = await api.blob(links.download);
+export function downloadImage(links) {
+  return downloadFile(links.download, links.fileName || `contentum-${links.id}.png`);
+}
+
+/** Saves what `link` answers as `fileName`. Always from the server: a poster whose text
+ * changed keeps its links, and a cached copy would be the old poster. */
+export async function downloadFile(link, fileName) {
+  const blob = await api.blob(link, { fresh: true });
   const href = URL.createObjectURL(blob);
-  const anchor = h("a", { href, download: `contentum-${links.id}.png`, hidden: true });
+  const anchor = h("a", { href, download: fileName, hidden: true });
   document.body.append(anchor);
   anchor.click();
   anchor.remove();
@@ -108,6 +115,19 @@ export function setUpViewer() {
       button.disabled = false;
     }
   });
+}
+
+/** Loads `links` again past every cache, after their bytes changed on the server (a
+ * poster's new text); `img` then shows the new image. The thumbnail is loaded again too,
+ * so the gallery, which shows it, gets the new one from the browser's cache. */
+export function reloadImages(links, img) {
+  for (const link of [links.image, links.thumbnail]) {
+    const key = apiPath(link);
+    objectUrls.get(key)?.then(URL.revokeObjectURL, () => {});
+    objectUrls.delete(key);
+  }
+  objectUrl(links.thumbnail, { fresh: true }).catch(() => {}); // shown elsewhere, later
+  return showImage(img, links.image, { fresh: true });
 }
 
 export function forgetImages() {
