@@ -1,4 +1,4 @@
-"""Runs the three benchmarks one after another: `.venv/bin/python -m bench`.
+"""Runs the four benchmarks one after another: `.venv/bin/python -m bench`.
 
 Each runs in its own process: each sets Django up on its own throwaway database.
 """
@@ -6,7 +6,12 @@ Each runs in its own process: each sets Django up on its own throwaway database.
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.pipeline_overhead", "bench.burst_fusionbrain", "bench.worker_memory")
+BENCHMARKS = (
+    "bench.pipeline_overhead",
+    "bench.burst_fusionbrain",
+    "bench.worker_memory",
+    "bench.posters",
+)
 
 
 def main() -> int:

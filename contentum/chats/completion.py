@@ -13,7 +13,9 @@ from typing import Any
 
 from contentum.chats.models import Chat, ChatStatus, MessageKind
 from contentum.common.throttling import count_generation_start
-from contentum.generation.services import generation_task_create, requested_size
+from contentum.design.selectors import format_for_answers
+from contentum.generation.posters import drawn_size
+from contentum.generation.services import generation_task_create
 from contentum.prompts.services import (
     enrich_parameters,
     enrichment_is_local,
@@ -35,32 +37,46 @@ def complete_chat(*, chat: Chat, origin: str = "") -> CompletionResult:
     enriched = enrich_parameters(answers=chat.answers, user=chat.user, local_only=True)
     parameters = prompt_parameters_create(user=chat.user, enriched=enriched)
     history = prompt_assemble(user=chat.user, parameters=parameters)
-    size = requested_size(aspect_ratio=None, width=None, height=None, parameters=parameters)
+    poster_format = format_for_answers(chat.answers)
+    width, height = drawn_size(poster_format)
     task = generation_task_create(
         user=chat.user,
         prompt=history.assembled_prompt,
         negative_prompt=history.negative_prompt,
-        width=size.width,
-        height=size.height,
+        width=width,
+        height=height,
         chat=chat,
         prompt_history=history,
         origin=origin,
         enrich_first=not enrichment_is_local(),
+        poster_format=poster_format,
+        poster_text=poster_text(chat.answers),
     )
     chat.prompt_parameters = parameters
     prepared = "дополняю описание" if task.enrich_first else "промпт составлен"
+    size = f"{poster_format.width}×{poster_format.height}"
     return CompletionResult(
         status=ChatStatus.GENERATING,
         message_kind=MessageKind.GENERATION_STARTED,
         message_text=(
-            f"Все ответы собраны, {prepared}. Запускаю генерацию изображения "
-            f"{size.width}×{size.height} — обычно это занимает несколько секунд."
+            f"Все ответы собраны, {prepared}. Готовлю постер «{poster_format.name}» {size} — "
+            "обычно это занимает несколько секунд."
         ),
         payload={
             "prompt_parameters_id": str(parameters.pk),
             "prompt_history_id": str(history.pk),
             "generation_task_id": str(task.pk),
-            "width": size.width,
-            "height": size.height,
+            "format": poster_format.key,
+            "width": poster_format.width,
+            "height": poster_format.height,
         },
     )
+
+
+def poster_text(answers: dict[str, str]) -> dict[str, Any] | None:
+    """The poster's text from the brief: the event's name, then its date and venue."""
+    title = answers.get("event_name", "").strip()
+    if not title:
+        return None
+    lines = [answers.get(key, "").strip() for key in ("event_date", "venue")]
+    return {"title": title, "lines": [line for line in lines if line]}

@@ -15,11 +15,18 @@ SUCCESS_HEADLINE = "✅ Генерация завершена!"
 
 
 def _success_text(task: Any, urls: dict[str, str]) -> str:
-    lines = [SUCCESS_HEADLINE, f"Изображение {task.width}×{task.height} готово."]
+    canvas = task.poster_canvas
+    if canvas:
+        ready = f"Постер {canvas['width']}×{canvas['height']} готов."
+    else:
+        ready = f"Изображение {task.width}×{task.height} готово."
+    lines = [SUCCESS_HEADLINE, ready]
     if task.attempts > 1:
         lines.append(
             f"Понадобилось попыток: {task.attempts} (проверка качества отсеяла неудачные)."
         )
+    if canvas:
+        lines.append("Текст на постере можно поправить («Изменить текст») без новой генерации.")
     lines.append("Скачать:")
     lines.append(urls["download_url"])
     return "\n".join(lines)
@@ -46,6 +53,8 @@ class ChatGenerationListener:
             return
         urls = task_urls(task)
         payload = {"generation_task_id": str(task.pk), "status": task.status, **urls}
+        if task.poster_canvas:
+            payload["poster"] = {**task.poster_canvas, "text": task.poster_text}
         if task.status == TaskStatus.SUCCESS:
             status, kind, text = (
                 ChatStatus.COMPLETED,

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
@@ -13,18 +15,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contentum.common.converters import UUID_CONVERTER
+from contentum.common.exceptions import ApplicationError
 from contentum.common.net import request_origin
 from contentum.common.responses import success
 from contentum.common.schema import ErrorEnvelopeSerializer, envelope
 from contentum.common.throttling import GenerationUserThrottle
+from contentum.design.engine import encode
 from contentum.generation import selectors, services, sharing
 from contentum.generation.filters import GenerationTaskFilter
 from contentum.generation.models import GenerationTask, TaskStatus
+from contentum.generation.posters import open_png
 from contentum.generation.serializers import (
     GenerateInputSerializer,
     GenerateResultSerializer,
     GenerationTaskDetailSerializer,
     GenerationTaskSerializer,
+    PosterTextInputSerializer,
     ShareLinkSerializer,
     ShareResultSerializer,
     SharesRevokedSerializer,
@@ -71,11 +77,37 @@ def _bucket_url(file: FieldFile, *, disposition: str, content_type: str) -> str 
     return file.storage.url(file.name, parameters=parameters, expire=seconds)
 
 
-def _serve(file: FieldFile, *, filename: str, attachment: bool, missing: str) -> HttpResponse:
+def _etag(name: str, variant: str = "") -> str:
+    """Stored file names never repeat (a re-typeset poster gets a new one), so the name
+    is the version of the bytes behind a stable URL such as …/download/."""
+    return '"' + hashlib.sha256(f"{name}|{variant}".encode()).hexdigest()[:32] + '"'
+
+
+def _revalidate(response: HttpResponse, etag: str) -> HttpResponse:
+    # The URL stays, the bytes may change (PATCH …/text/): clients keep a copy and ask
+    # whether it is current, which costs a 304 and no bytes.
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _not_modified(request: Request, etag: str) -> HttpResponse | None:
+    if etag in [tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+        return _revalidate(HttpResponse(status=304), etag)
+    return None
+
+
+def _serve(
+    file: FieldFile, *, filename: str, attachment: bool, missing: str, request: Request
+) -> HttpResponse:
     """The stored file: a redirect to the bucket (see `_bucket_url`), else streamed from
     Django storage (local disk or S3 alike)."""
     if not file:
         raise NotFound(missing)
+    etag = _etag(file.name)
+    if (unchanged := _not_modified(request, etag)) is not None:
+        return unchanged
     content_type = "image/webp" if file.name.endswith(".webp") else "image/png"
     disposition = content_disposition_header(attachment, filename)
     url = _bucket_url(file, disposition=disposition, content_type=content_type)
@@ -90,10 +122,48 @@ def _serve(file: FieldFile, *, filename: str, attachment: bool, missing: str) ->
     response = FileResponse(
         handle, as_attachment=attachment, filename=filename, content_type=content_type
     )
-    # The bytes behind a URL never change; private: a shared cache must not keep them.
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _revalidate(response, etag)
+
+
+FORMATS = ("png", "jpeg", "webp")
+LAYERS = ("poster", "background")
+CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+FORMAT_PARAMETER = OpenApiParameter(
+    "format", str, enum=list(FORMATS), description="Формат файла: png (по умолчанию), jpeg, webp."
+)
+LAYER_PARAMETER = OpenApiParameter(
+    "layer",
+    str,
+    enum=list(LAYERS),
+    description="poster (по умолчанию) или background: фон постера без текста и логотипа.",
+)
+
+
+def _choice(request: Request, name: str, allowed: tuple[str, ...]) -> str:
+    value = request.query_params.get(name, allowed[0]).lower()
+    if value not in allowed:
+        message = f"Параметр {name}: одно из значений {', '.join(allowed)}."
+        raise ApplicationError(message, errors={name: [message]})
+    return value
+
+
+def _converted(
+    file: FieldFile, fmt: str, *, filename: str, attachment: bool, missing: str, request: Request
+) -> HttpResponse:
+    """The stored PNG converted on the way out (JPEG, WebP): stored once, served in any."""
+    if not file:
+        raise NotFound(missing)
+    etag = _etag(file.name, fmt)
+    if (unchanged := _not_modified(request, etag)) is not None:
+        return unchanged
+    try:
+        with file.storage.open(file.name, "rb") as stored:
+            data = encode(open_png(stored.read()), fmt)
+    except FileNotFoundError as exc:
+        raise NotFound("Файл изображения не найден в хранилище.") from exc
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    return _revalidate(response, etag)
 
 
 class GenerateView(APIView):
@@ -253,14 +323,48 @@ class GenerationTaskViewSet(
     def _task_file(self, request: Request, pk: str, *, kind: str, attachment: bool):
         task = self._file_task(request, pk)
         missing = NO_IMAGE.get(task.status, "У этой задачи нет изображения.")
-        file = task.thumbnail if kind == "thumbnail" else task.image
-        extension = "webp" if kind == "thumbnail" else "png"
-        filename = f"contentum-{task.pk}{'-thumbnail' if kind == 'thumbnail' else ''}.{extension}"
-        return _serve(file, filename=filename, attachment=attachment, missing=missing)
+        if kind == "thumbnail":
+            filename = f"contentum-{task.pk}-thumbnail.webp"
+            return _serve(
+                task.thumbnail,
+                filename=filename,
+                attachment=attachment,
+                missing=missing,
+                request=request,
+            )
+        layer, fmt = _choice(request, "layer", LAYERS), _choice(request, "format", FORMATS)
+        file = task.background if layer == "background" else task.image
+        if layer == "background" and not task.background:
+            missing = "У этой задачи нет отдельного фона: это не постер."
+        suffix = "-background" if layer == "background" else ""
+        filename = f"contentum-{task.pk}{suffix}.{fmt}"
+        where = {"filename": filename, "attachment": attachment, "missing": missing}
+        if fmt == "png":
+            return _serve(file, request=request, **where)
+        return _converted(file, fmt, request=request, **where)
 
     @extend_schema(
-        responses=_image_schema("image/png", "PNG как вложение (Content-Disposition: attachment)."),
-        parameters=[SIGNATURE],
+        request=PosterTextInputSerializer,
+        responses={200: envelope(GenerationTaskDetailSerializer)},
+    )
+    @action(detail=True, methods=["patch"])
+    def text(self, request: Request, pk: str | None = None) -> Response:
+        """New text on a finished poster: re-composed from its stored background, with no
+        provider call. 400 names a title that cannot fit or characters no font has."""
+        data = PosterTextInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.generation_task_text_update(
+            actor=request.user, task=self.get_object(), **data.validated_data
+        )
+        return success("Текст постера обновлён", self._detail(task))
+
+    @extend_schema(
+        responses=_image_schema(
+            "image/png",
+            "Постер как вложение (Content-Disposition: attachment): PNG, или JPEG/WebP "
+            "с ?format=; чистый фон без текста с ?layer=background.",
+        ),
+        parameters=[SIGNATURE, FORMAT_PARAMETER, LAYER_PARAMETER],
     )
     @action(detail=True, methods=["get"], permission_classes=[AllowAny])
     def download(self, request: Request, pk: str | None = None) -> HttpResponse:
@@ -268,7 +372,8 @@ class GenerationTaskViewSet(
         return self._task_file(request, pk, kind="image", attachment=True)
 
     @extend_schema(
-        responses=_image_schema("image/png", "PNG для показа (inline)."), parameters=[SIGNATURE]
+        responses=_image_schema("image/png", "PNG для показа (inline)."),
+        parameters=[SIGNATURE, FORMAT_PARAMETER, LAYER_PARAMETER],
     )
     @action(detail=True, methods=["get"], permission_classes=[AllowAny])
     def image(self, request: Request, pk: str | None = None) -> HttpResponse:
@@ -314,4 +419,5 @@ class GenerationTaskViewSet(
             filename=f"contentum-{task.pk}-attempt-{attempt.number}.{extension}",
             attachment=False,
             missing="У этой попытки нет изображения.",
+            request=request,
         )

@@ -38,6 +38,7 @@ RETRIED = "generation.retried"
 SHARED = "generation.shared"
 SHARE_REVOKED = "generation.share_revoked"
 RECOVERED = "generation.recovered"
+TEXT_CHANGED = "generation.text_changed"
 
 
 class TaskListener(Protocol):
@@ -133,6 +134,15 @@ def task_retried(*, actor: Any, task: "GenerationTask", retry: "GenerationTask")
         actor=actor,
         target=task,
         details={**_summary(task), "retry": str(retry.pk)},
+    )
+
+
+def task_text_changed(*, actor: Any, task: "GenerationTask") -> AuditLog:
+    return audit_record(
+        action=TEXT_CHANGED,
+        actor=actor,
+        target=task,
+        details={**_summary(task), **task.poster_text},
     )
 
 

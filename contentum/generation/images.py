@@ -96,8 +96,13 @@ def prepare_image(data: bytes) -> PreparedImage:
     image = decode_image(data)
     png = io.BytesIO()
     image.save(png, "PNG", compress_level=settings.IMAGE_PNG_COMPRESS_LEVEL)
+    return PreparedImage(image=image, png=png.getvalue(), thumbnail_webp=thumbnail_webp(image))
+
+
+def thumbnail_webp(image: Image.Image) -> bytes:
+    """A WebP preview about THUMBNAIL_SIDE px on its longer side."""
     preview = image.copy()
     preview.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
     webp = io.BytesIO()
     preview.save(webp, "WEBP", quality=THUMBNAIL_QUALITY, method=THUMBNAIL_METHOD)
-    return PreparedImage(image=image, png=png.getvalue(), thumbnail_webp=webp.getvalue())
+    return webp.getvalue()

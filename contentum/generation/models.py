@@ -119,6 +119,22 @@ class GenerationTask(models.Model):
     # on the LLM); the worker's first step enriches it and re-assembles (steps.ENRICH).
     enrich_first = models.BooleanField("промпт дополняется", default=False)
 
+    # A poster (a chat's result): the provider draws the background at `width`×`height`,
+    # the nearest size it can; the pipeline fits it to the format and typesets the text.
+    # `poster_canvas` keeps the format's size and safe zone as they were when asked.
+    poster_format = models.ForeignKey(
+        "design.Format",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="generation_tasks",
+        verbose_name="формат",
+    )
+    poster_canvas = models.JSONField("холст постера", default=dict, blank=True)
+    poster_text = models.JSONField("текст постера", default=dict, blank=True)
+    poster_layout = models.JSONField("вёрстка постера", default=dict, blank=True)
+    background = models.FileField("фон", upload_to=image_path, max_length=255, blank=True)
+
     created_at = models.DateTimeField("создана", auto_now_add=True, db_index=True)
     started_at = models.DateTimeField("начата", null=True, blank=True)
     finished_at = models.DateTimeField("завершена", null=True, blank=True)

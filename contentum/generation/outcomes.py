@@ -11,6 +11,7 @@ from django.utils import timezone
 from contentum.generation import steps
 from contentum.generation.images import PreparedImage
 from contentum.generation.models import AttemptStatus, GenerationAttempt, GenerationTask, TaskStatus
+from contentum.generation.posters import Poster
 from contentum.generation.providers.base import ProviderError
 from contentum.generation.quality import QualityReport
 
@@ -44,8 +45,10 @@ def attempt_checked(
     *,
     report: QualityReport,
     prepared: PreparedImage | None,
+    poster: Poster | None = None,
 ) -> None:
-    """Stores the attempt's image and report; the task succeeds or tries again."""
+    """Stores the attempt's image and report; the task succeeds or tries again. A task's
+    poster (the background fitted to its format, and the text on it) becomes its image."""
     saved: list[tuple[object, str]] = []
     try:
         with transaction.atomic():
@@ -72,6 +75,8 @@ def attempt_checked(
                 attempt.status, attempt.error = AttemptStatus.SUCCESS, ""
                 attempt.save()
                 task.image, task.thumbnail = attempt.image.name, attempt.thumbnail.name
+                if poster is not None:
+                    saved.extend(_store_poster(task, poster, f"{number}"))
                 steps.finish(task, TaskStatus.SUCCESS)
             else:
                 attempt.status, attempt.error = AttemptStatus.REJECTED, _rejection(report)
@@ -84,6 +89,17 @@ def attempt_checked(
             except Exception:
                 logger.warning("Could not delete orphaned file %s", name, exc_info=True)
         raise
+
+
+def _store_poster(task: GenerationTask, poster: Poster, label: str) -> list[tuple[object, str]]:
+    """Saves the poster's files on the task (not yet the row); returns them as stored."""
+    task.background.save(f"background-{label}.png", ContentFile(poster.background_png), save=False)
+    task.image.save(f"poster-{label}.png", ContentFile(poster.poster_png), save=False)
+    task.thumbnail.save(
+        f"poster-{label}-thumb.webp", ContentFile(poster.thumbnail_webp), save=False
+    )
+    task.poster_layout = poster.layout
+    return [(f.storage, f.name) for f in (task.background, task.image, task.thumbnail)]
 
 
 def attempt_failed(task_id: str, token: int, number: int, *, error: str, retry: bool) -> None:

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from contentum.generation import outcomes, steps
+from contentum.common.exceptions import ApplicationError
+from contentum.generation import outcomes, posters, steps
 from contentum.generation.images import InvalidImage, prepare_image
 from contentum.generation.models import AttemptStatus, GenerationAttempt, GenerationTask, TaskStatus
 from contentum.generation.paraphrase import Paraphraser, get_paraphraser
@@ -144,6 +145,8 @@ def run_submit(task_id: str, token: int) -> None:
     if next_number:
         # The paraphrase may wait on the LLM: outside any transaction.
         prompt = paraphraser().paraphrase(task.prompt, failed_checks, next_number)
+        if posters.PALETTE in failed_checks:
+            prompt = posters.stress_palette(prompt)
         with transaction.atomic():
             task = steps.lock(task_id, token)
             if task is None or task.attempts + 1 != next_number:
@@ -250,7 +253,21 @@ def run_poll(task_id: str, token: int) -> None:
     report = run_quality_checks(
         image=prepared.image, width=task.width, height=task.height, censored=censored
     )
-    outcomes.attempt_checked(task_id, token, number, report=report, prepared=prepared)
+    poster = None
+    if task.poster_canvas:
+        report = QualityReport((*report.checks, *posters.background_checks(prepared.image)))
+        if report.passed:
+            try:
+                poster = posters.compose_poster(
+                    prepared.image, snapshot=task.poster_canvas, text=task.poster_text
+                )
+            except ApplicationError as exc:  # the brand kit's fonts changed since the brief
+                outcomes.attempt_failed(task_id, token, number, error=exc.message, retry=False)
+                return
+            report = QualityReport((*report.checks, *poster.checks))
+    outcomes.attempt_checked(
+        task_id, token, number, report=report, prepared=prepared, poster=poster
+    )
 
 
 def _ask_provider(

@@ -71,6 +71,8 @@ def task_urls(task: GenerationTask) -> dict[str, str]:
         "thumbnail_url": f"{base}/thumbnail/",
         "detail_url": f"{base}/",
         "retry_url": f"{base}/retry/",
+        "text_url": f"{base}/text/",
+        "background_url": f"{base}/download/?layer=background",
     }
 
 

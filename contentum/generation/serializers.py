@@ -178,14 +178,58 @@ class GenerationTaskSerializer(serializers.ModelSerializer):
         return self._url(task, "download_url")
 
 
+class PosterSerializer(serializers.Serializer):
+    format = serializers.CharField(help_text="Ключ формата (formats/{key}/).")
+    width = serializers.IntegerField(help_text="Точный размер постера, px.")
+    height = serializers.IntegerField()
+    safe = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Отступы безопасной зоны, px: top, right, bottom, left.",
+    )
+    text = serializers.DictField(help_text="{title, lines, call_to_action}")
+
+
+def poster_of(task: GenerationTask) -> dict[str, Any] | None:
+    if not task.poster_canvas:
+        return None
+    return {**task.poster_canvas, "text": task.poster_text}
+
+
 class GenerationTaskDetailSerializer(GenerationTaskSerializer):
-    """A task with every attempt: its prompt, image links and quality report."""
+    """A task with every attempt: its prompt, image links and quality report; a poster's
+    format, text and layout, and its clean background's link."""
 
     attempt_details = GenerationAttemptSerializer(source="attempt_set", many=True, read_only=True)
+    poster = serializers.SerializerMethodField()
+    poster_layout = serializers.JSONField(read_only=True)
+    background_url = serializers.SerializerMethodField()
 
     class Meta(GenerationTaskSerializer.Meta):
-        fields = [*GenerationTaskSerializer.Meta.fields, "recoveries", "attempt_details"]
+        fields = [
+            *GenerationTaskSerializer.Meta.fields,
+            "recoveries",
+            "attempt_details",
+            "poster",
+            "poster_layout",
+            "background_url",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(PosterSerializer(allow_null=True))
+    def get_poster(self, task: GenerationTask) -> dict[str, Any] | None:
+        return poster_of(task)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_background_url(self, task: GenerationTask) -> str | None:
+        return selectors.task_urls(task)["background_url"] if task.background else None
+
+
+class PosterTextInputSerializer(serializers.Serializer):
+    title = StrictCharField(max_length=300)
+    lines = serializers.ListField(
+        child=StrictCharField(max_length=200, allow_blank=True), required=False, max_length=4
+    )
+    call_to_action = StrictCharField(required=False, allow_blank=True, max_length=120)
 
 
 class ShareResultSerializer(serializers.Serializer):

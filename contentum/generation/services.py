@@ -13,16 +13,19 @@ that transaction commits.
 """
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from contentum.common.exceptions import ApplicationError, ConflictError
-from contentum.generation import events, selectors, steps
+from contentum.design.models import Format
+from contentum.generation import events, posters, selectors, steps
 from contentum.generation.models import (
     ACTIVE_STATUSES,
     MAX_ATTEMPTS,
@@ -90,13 +93,26 @@ def generation_task_create(
     prompt_history: Any = None,
     origin: str = "",
     enrich_first: bool = False,
+    poster_format: Format | None = None,
+    poster_text: dict[str, Any] | None = None,
 ) -> GenerationTask:
     """Validates, stores a PENDING task, audits `generation.queued` and sends the first step
     once the caller's transaction commits. Bad input is a 400 ApplicationError naming the
     field (`prompt`, `negative_prompt`, `size`, `max_attempts`).
 
     `enrich_first`: the prompt is a draft of `prompt_history`, assembled with the built-in
-    enricher; the worker asks the configured one and re-assembles before the first attempt."""
+    enricher; the worker asks the configured one and re-assembles before the first attempt.
+
+    `poster_format`: the result is a poster of that format's exact size with
+    `poster_text` (title, lines, call to action) typeset on it; `width`×`height` are then
+    the size the provider draws. A text that cannot fit is a 400 naming the field."""
+    poster: dict[str, Any] = {}
+    if poster_format is not None:
+        text = posters.clean_text(**poster_text) if poster_text else {}
+        snapshot = posters.canvas_snapshot(poster_format)
+        if text:
+            posters.validate_fits(text, snapshot, posters.brand_style())
+        poster = {"poster_format": poster_format, "poster_canvas": snapshot, "poster_text": text}
     return _task_create(
         actor=user,
         owner=user,
@@ -109,6 +125,7 @@ def generation_task_create(
         prompt_history=prompt_history,
         origin=origin,
         enrich_first=enrich_first and prompt_history is not None,
+        **poster,
     )
 
 
@@ -133,6 +150,9 @@ def _task_create(
             max_attempts=max_attempts,
             origin=selectors.clean_origin(fields["origin"]),
             enrich_first=fields.get("enrich_first", False),
+            poster_format=fields.get("poster_format"),
+            poster_canvas=fields.get("poster_canvas") or {},
+            poster_text=fields.get("poster_text") or {},
         )
         task.deadline_at = steps.deadline(steps.first_step(task))
         task.save(force_insert=True)
@@ -236,9 +256,54 @@ def generation_task_retry(*, actor: Any, task: GenerationTask, origin: str = "")
             prompt_history=original.prompt_history,
             origin=origin or original.origin,
             enrich_first=original.enrich_first,  # it failed before its prompt was enriched
+            poster_format=original.poster_format,
+            poster_canvas=original.poster_canvas,
+            poster_text=original.poster_text,
         )
         events.task_retried(actor=actor, task=original, retry=retry)
     return retry
+
+
+def generation_task_text_update(
+    *,
+    actor: Any,
+    task: GenerationTask,
+    title: Any,
+    lines: Any = (),
+    call_to_action: Any = "",
+) -> GenerationTask:
+    """New text on a finished poster, re-composed from its stored background: no provider
+    call, no attempt. Text that cannot fit is a 400 naming the field; nothing changes."""
+    text = posters.clean_text(title=title, lines=lines, call_to_action=call_to_action)
+    if task.status != TaskStatus.SUCCESS or not task.background or not task.poster_canvas:
+        raise ConflictError(
+            "Текст можно изменить только у готового постера.", errors={"status": [task.status]}
+        )
+    with task.background.open("rb") as stored:
+        background = posters.open_png(stored.read())
+    # Typesetting and encoding take a few hundred ms: before the row lock, not under it.
+    poster = posters.compose_poster(
+        background, snapshot=task.poster_canvas, text=text, interactive=True
+    )
+    label = f"{task.attempts}-{uuid.uuid4().hex[:8]}"
+    with transaction.atomic():
+        locked = _lock(task)
+        if locked.status != TaskStatus.SUCCESS:
+            raise ConflictError("Постер больше не готов: обновите страницу.")
+        old = [f.name for f in (locked.image, locked.thumbnail) if posters.is_poster_file(f.name)]
+        saved = [
+            (locked.image, f"poster-{label}.png", poster.poster_png),
+            (locked.thumbnail, f"poster-{label}-thumb.webp", poster.thumbnail_webp),
+        ]
+        for file, name, data in saved:
+            file.save(name, ContentFile(data), save=False)
+        transaction.on_commit(lambda: posters.delete_files(locked.image.storage, old))
+        locked.poster_text, locked.poster_layout = text, poster.layout
+        locked.save(
+            update_fields=["image", "thumbnail", "poster_text", "poster_layout", "updated_at"]
+        )
+        events.task_text_changed(actor=actor, task=locked)
+    return locked
 
 
 @dataclass

@@ -23,6 +23,11 @@ class StrictUUIDField(StringOnlyMixin, serializers.UUIDField):
     """DRF would take the number 7 as UUID(int=7); only a string is an id here."""
 
 
+# Keys older clients send that the default scenario no longer asks: still understood
+# (`aspect_ratio` picks a format of that ratio).
+LEGACY_KEYS = ("aspect_ratio",)
+
+
 @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
 class AnswersField(serializers.Field):
     """`{question key: answer}`: keys of the active scenario, string values, at least one
@@ -34,7 +39,7 @@ class AnswersField(serializers.Field):
     def to_internal_value(self, data: Any) -> dict[str, str]:
         if not isinstance(data, dict):
             self.fail("invalid")
-        allowed = set(selectors.scenario_keys())
+        allowed = {*selectors.scenario_keys(), *LEGACY_KEYS}
         errors: dict[str, list[str]] = {}
         for key, value in data.items():
             if key not in allowed:

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contentum.common.exceptions import ApplicationError, ConflictError
+from contentum.design import selectors as design
+from contentum.design.engine import colour_names
 from contentum.prompts import events, selectors, templating
 from contentum.prompts.enrichment import (
     EnrichedParameters,
@@ -232,20 +234,35 @@ def prompt_assemble(
     return history
 
 
+def _with_suffix(text: str, suffix: str, separator: str) -> str:
+    """`text` fitted to leave room for `suffix`, which always survives."""
+    if not suffix:
+        return fit(text, MAX_PROMPT_LENGTH)
+    head = fit(text, MAX_PROMPT_LENGTH - len(suffix) - len(separator))
+    return f"{head}{separator}{suffix}" if head else fit(suffix, MAX_PROMPT_LENGTH)
+
+
 def _fill(history: PromptHistory, answer_values: dict[str, str]) -> None:
-    """Renders the history row's template revision with these values, onto the row."""
+    """Renders the history row's template revision with these values, onto the row. The
+    active brand kit's colours (by name), style words and negative prompt go into every
+    prompt: through `{brand_colors}` if the template has it, else appended."""
     revision = history.template_revision
-    values = templating.placeholder_values(answer_values)
-    prompt = fit(templating.render(revision.body, values), MAX_PROMPT_LENGTH)
-    if not prompt:
+    kit = design.active_brand_kit()
+    colours = ", ".join(colour_names(design.brand_palette(kit)))
+    style_words, brand_negative = design.brand_prompt_suffix(kit)
+    values = {"brand_colors": colours, **templating.placeholder_values(answer_values)}
+    body = templating.render(revision.body, values)
+    if not body:
         raise ApplicationError(
             "Промпт получился пустым: в параметрах нет ни одного значения для шаблона."
         )
+    brand = [f"{style_words[0].upper()}{style_words[1:].rstrip('.')}." if style_words else ""]
+    if colours and "{brand_colors}" not in revision.body:
+        brand.insert(0, f"Фирменные цвета: {colours}.")
+    negative = templating.render(revision.negative_body, values, as_sentences=False)
     history.values = {key: value for key, value in values.items() if value}
-    history.assembled_prompt = prompt
-    history.negative_prompt = fit(
-        templating.render(revision.negative_body, values, as_sentences=False), MAX_PROMPT_LENGTH
-    )
+    history.assembled_prompt = _with_suffix(body, " ".join(filter(None, brand)), " ")
+    history.negative_prompt = _with_suffix(negative, brand_negative, ", " if negative else "")
 
 
 def prompt_reassemble(*, history: PromptHistory, enriched: EnrichedParameters) -> PromptHistory:

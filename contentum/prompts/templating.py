@@ -33,6 +33,8 @@ DERIVED_PLACEHOLDERS: dict[str, str] = {
     "palette_hint": "Оттенки выбранной палитры (для известных палитр).",
     "mood_hint": "Атмосфера по жанру события (для известных жанров).",
     "format_hint": "Кадр и площадка: «Вертикальный кадр 9:16 для поста в Telegram».",
+    "brand_colors": "Цвета активного фирменного стиля словами: «бордовый, кремовый». Без "
+    "этого плейсхолдера в шаблоне они дописываются в конец промпта.",
 }
 
 NAME = re.compile(KEY_PATTERN)
@@ -167,6 +169,12 @@ def format_hint(aspect_ratio: str, platform: str) -> str:
     return f"Изображение {where}" if where else ""
 
 
+def ratio_in(text: str) -> str:
+    """The aspect ratio a format's name states («Истории / клипы 9:16» → "9:16"), if any."""
+    found = re.search(r"(\d{1,2})\s*[:×x]\s*(\d{1,2})", text)
+    return f"{found.group(1)}:{found.group(2)}" if found else ""
+
+
 def placeholder_values(answers: Mapping[str, object]) -> dict[str, str]:
     """Cleaned answers plus the derived placeholders. An answer wins over a derived name."""
     values = {key: clean_value(value) for key, value in answers.items()}
@@ -176,7 +184,10 @@ def placeholder_values(answers: Mapping[str, object]) -> dict[str, str]:
         "style_hint": vocabulary.lookup(vocabulary.STYLE_HINTS, style),
         "palette_hint": vocabulary.lookup(vocabulary.PALETTE_HINTS, palette),
         "mood_hint": vocabulary.lookup(vocabulary.MOOD_HINTS, values.get("event_genre", "")),
-        "format_hint": format_hint(values.get("aspect_ratio", ""), values.get("platform", "")),
+        "format_hint": format_hint(
+            values.get("aspect_ratio") or ratio_in(values.get("format", "")),
+            values.get("platform", ""),
+        ),
     }
     return {**derived, **values}
 

@@ -11,3 +11,7 @@ DESIGN_LOGO_MAX_BYTES = env.int("DESIGN_LOGO_MAX_BYTES", default=2_000_000)
 DESIGN_LOGO_MAX_SIDE = env.int("DESIGN_LOGO_MAX_SIDE", default=2048)
 # An uploaded title or body font (TrueType/OpenType with Cyrillic).
 DESIGN_FONT_MAX_BYTES = env.int("DESIGN_FONT_MAX_BYTES", default=5_000_000)
+
+# A background is regenerated (its prompt stating the brand colours more strongly) when
+# fewer of its pixels than this share lie within ΔE2000 ≤ 20 of the brand kit's colours.
+DESIGN_PALETTE_MIN_SHARE = env.float("DESIGN_PALETTE_MIN_SHARE", default=0.15)

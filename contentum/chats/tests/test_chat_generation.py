@@ -6,21 +6,27 @@ import pytest
 from PIL import Image
 
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind
-from contentum.chats.tests.factories import DEFAULT_ANSWERS, make_chat
+from contentum.chats.tests.factories import (
+    ALL_ANSWERS,
+    ALL_BUT_LAST,
+    DEFAULT_ANSWERS,
+    FINAL_ANSWER,
+    make_chat,
+)
 from contentum.generation.models import GenerationTask, TaskStatus
 
 
 def finish_chat(client, chat):
     return client.post(
         "/api/messages/",
-        {"chat": str(chat.id), "content": DEFAULT_ANSWERS["aspect_ratio"]},
+        {"chat": str(chat.id), "content": FINAL_ANSWER},
         format="json",
     )
 
 
 @pytest.mark.django_db
 def test_the_final_answer_queues_generation_and_answers_at_once(employee_client, employee):
-    chat = make_chat(employee, answers=8)
+    chat = make_chat(employee, answers=ALL_BUT_LAST)
 
     response = finish_chat(employee_client, chat)
 
@@ -28,12 +34,18 @@ def test_the_final_answer_queues_generation_and_answers_at_once(employee_client,
     body = response.json()
     assert body["message"].startswith("Flow завершён")
     task = GenerationTask.objects.get(pk=body["data"]["generation_task_id"])
-    assert (task.width, task.height) == (576, 1024)
+    assert (task.width, task.height) == (576, 1024)  # what the provider draws…
+    assert (task.poster_canvas["width"], task.poster_canvas["height"]) == (
+        1080,
+        1920,
+    )  # …the poster
+    assert task.poster_text["title"] == DEFAULT_ANSWERS["event_name"]
     assert task.chat_id == chat.id
     assert task.prompt == task.prompt_history.assembled_prompt
     started = body["data"]["system_message"]
     assert started["kind"] == MessageKind.GENERATION_STARTED
-    assert "576×1024" in started["content"]
+    assert "1080×1920" in started["content"]
+    assert started["payload"]["format"] == "story"
     chat.refresh_from_db()
     assert chat.status == ChatStatus.GENERATING
 
@@ -42,7 +54,7 @@ def test_the_final_answer_queues_generation_and_answers_at_once(employee_client,
 def test_a_generated_image_arrives_as_the_success_message(
     employee_client, employee, django_capture_on_commit_callbacks
 ):
-    chat = make_chat(employee, answers=8)
+    chat = make_chat(employee, answers=ALL_BUT_LAST)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = finish_chat(employee_client, chat)
@@ -63,7 +75,8 @@ def test_a_generated_image_arrives_as_the_success_message(
     assert "attachment" in download["Content-Disposition"]
     image = Image.open(io.BytesIO(b"".join(download.streaming_content)))
     assert image.format == "PNG"
-    assert image.size == (576, 1024)
+    assert image.size == (1080, 1920)  # a 9:16 brief gives a story poster
+    assert "Постер 1080×1920 готов." in result.content
 
 
 @pytest.mark.django_db
@@ -71,7 +84,7 @@ def test_a_failed_generation_posts_the_reason_and_how_to_retry(
     employee_client, employee, django_capture_on_commit_callbacks, settings
 ):
     settings.SIMULATION_FAILURE_MODE = "blank"
-    chat = make_chat(employee, answers=8)
+    chat = make_chat(employee, answers=ALL_BUT_LAST)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = finish_chat(employee_client, chat)
@@ -91,7 +104,7 @@ def test_a_failed_generation_posts_the_reason_and_how_to_retry(
 @pytest.mark.django_db
 def test_a_failed_chat_does_not_block_a_new_one(employee_client, employee, settings):
     settings.SIMULATION_FAILURE_MODE = "error"
-    chat = make_chat(employee, answers=9)
+    chat = make_chat(employee, answers=ALL_ANSWERS)
     Chat.objects.filter(pk=chat.pk).update(status=ChatStatus.FAILED)
     assert employee_client.post("/api/chats/", {}, format="json").status_code == 201
     assert Message.objects.filter(chat=chat).exists()

@@ -17,6 +17,7 @@ from contentum.design.engine.fonts import (
 )
 from contentum.design.engine.geometry import Box, Canvas, SafeInsets
 from contentum.design.engine.logo import load_logo
+from contentum.design.engine.names import colour_name, colour_names
 from contentum.design.engine.scale import (
     LanczosCoverUpscaler,
     Upscaler,
@@ -40,6 +41,8 @@ __all__ = [
     "SafeInsets",
     "TextSpec",
     "Upscaler",
+    "colour_name",
+    "colour_names",
     "compose",
     "drawable_size",
     "encode",

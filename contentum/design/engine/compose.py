@@ -197,20 +197,33 @@ def _choose_scrim(
 ) -> tuple[RGB, RGB, float]:
     """(text colour, scrim colour, opacity): the lightest scrim that reaches the target."""
     backdrops = [b.astype(np.float32) for b in _backdrops(image, boxes, sample=_SAMPLE)]
+    opacities = np.arange(0.1, 0.951, 0.05)
     best: tuple[float, float, RGB, RGB] | None = None
     for colour in _options(style):
         tint = BLACK if wcag_contrast(colour, BLACK) >= wcag_contrast(colour, WHITE) else WHITE
-        for opacity in np.arange(0.1, 0.951, 0.05):
+
+        def contrast_at(index: int, colour: RGB = colour, tint: RGB = tint) -> float:
+            opacity = opacities[index]
             blended = [
                 np.rint(b * (1 - opacity) + np.asarray(tint) * opacity).astype(np.uint8)
                 for b in backdrops
             ]
-            contrast = _contrast(colour, blended)
-            if contrast >= _TARGET:
-                key = (round(float(opacity), 2), -contrast)
-                if best is None or key < (best[0], best[1]):
-                    best = (key[0], key[1], colour, tint)
-                break
+            return _contrast(colour, blended)
+
+        # A denser scrim of the contrasting tint only raises the contrast: the lightest
+        # one that reaches the target is found by bisection, not by trying each in turn.
+        low, high = 0, len(opacities)
+        while low < high:
+            middle = (low + high) // 2
+            if contrast_at(middle) >= _TARGET:
+                high = middle
+            else:
+                low = middle + 1
+        if low < len(opacities):
+            contrast = contrast_at(low)
+            key = (round(float(opacities[low]), 2), -contrast)
+            if best is None or key < (best[0], best[1]):
+                best = (key[0], key[1], colour, tint)
     if best is None:  # unreachable for white on black, kept as a guard for odd brand colours
         return WHITE, BLACK, 0.95
     return best[2], best[3], best[0]
@@ -309,12 +322,15 @@ def _draw_text(image: Image.Image, chosen: _Candidate, colour: RGB) -> list[dict
     return described
 
 
-def encode(image: Image.Image, fmt: Literal["png", "jpeg", "webp"] = "png") -> bytes:
-    """The poster as file bytes; downloads convert on the way out."""
+def encode(
+    image: Image.Image, fmt: Literal["png", "jpeg", "webp"] = "png", *, png_level: int = 6
+) -> bytes:
+    """The poster as file bytes; downloads convert on the way out. `png_level`: zlib's
+    effort, 6 by default; a web request that waits on it may trade size for time."""
     buffer = io.BytesIO()
     rgb = image.convert("RGB")
     if fmt == "png":
-        rgb.save(buffer, "PNG", compress_level=6)
+        rgb.save(buffer, "PNG", compress_level=png_level)
     elif fmt == "jpeg":
         rgb.save(buffer, "JPEG", quality=90, optimize=True, progressive=True)
     elif fmt == "webp":

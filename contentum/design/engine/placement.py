@@ -20,8 +20,10 @@ class Zone:
 
 
 def text_margin(canvas: Canvas) -> int:
-    """Breathing room between the safe area's edge and the text."""
-    return max(8, round(0.05 * min(canvas.width, canvas.height)))
+    """Breathing room between the safe area's edge and the text: 7 % of the shorter side,
+    and on a wide banner (a VK cover, 1590×400) at least 3 % of the longer one."""
+    short, long = sorted((canvas.width, canvas.height))
+    return max(8, round(max(0.07 * short, 0.03 * long)))
 
 
 def candidate_zones(canvas: Canvas, logo_box: Box | None = None) -> list[Zone]:

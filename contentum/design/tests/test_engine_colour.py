@@ -64,3 +64,18 @@ def test_wcag_contrast_known_values():
     assert wcag_contrast((118, 118, 118), (255, 255, 255)) == pytest.approx(4.54, abs=0.01)
     assert relative_luminance((255, 255, 255)) == pytest.approx(1.0)
     assert relative_luminance((0, 0, 0)) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("hex_value", "name"),
+    [
+        ("#8B0000", "бордовый"),
+        ("#F5E6C8", "кремовый"),
+        ("#0A1A3F", "тёмно-синий"),
+        ("#FFFFFF", "белый"),
+    ],
+)
+def test_brand_colours_get_the_russian_name_a_prompt_can_carry(hex_value, name):
+    from contentum.design.engine import colour_name
+
+    assert colour_name(hex_value) == name

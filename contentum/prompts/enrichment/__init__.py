@@ -17,6 +17,8 @@ from typing import Any
 
 from django.conf import settings
 
+from contentum.design.engine import colour_names
+from contentum.design.selectors import active_brand_kit, brand_palette
 from contentum.prompts import events
 from contentum.prompts.enrichment.base import Enricher, EnrichmentFailed
 from contentum.prompts.enrichment.builtin import BuiltinEnricher
@@ -76,10 +78,16 @@ def enrichment_is_local() -> bool:
     return ENRICHERS.get(settings.ENRICHER, BuiltinEnricher) is BuiltinEnricher
 
 
-def _attempt(enricher: Enricher, key: str, answers: Mapping[str, str]) -> tuple[str, str]:
+def _context(answers: Mapping[str, str]) -> dict[str, str]:
+    """What the enricher sees beside the answer: the other answers and the brand colours."""
+    names = colour_names(brand_palette(active_brand_kit()))
+    return {**answers, "brand_colors": ", ".join(names)} if names else dict(answers)
+
+
+def _attempt(enricher: Enricher, key: str, context: Mapping[str, str]) -> tuple[str, str]:
     """(text, "") on success, ("", reason) on failure. Never raises."""
     try:
-        text = enricher.enrich(key, answers[key], context=answers)
+        text = enricher.enrich(key, context[key], context=context)
     except EnrichmentFailed as exc:
         logger.warning("%s enrichment of %s failed: %s (%s)", enricher.name, key, exc.reason, exc)
         return "", exc.reason
@@ -127,11 +135,14 @@ def enrich_parameters(
     if enricher_class is None:
         logger.error("Unknown ENRICHER %r: using the built-in one", configured)
         results = [("", "unknown_enricher") for _ in keys]
-    elif enricher_class is BuiltinEnricher or (len(keys) < 2 and budget_seconds is None):
+    elif enricher_class is BuiltinEnricher:
         enricher = enricher_class()
         results = [_attempt(enricher, key, answers) for key in keys]
+    elif len(keys) < 2 and budget_seconds is None:
+        enricher, context = enricher_class(), _context(answers)
+        results = [_attempt(enricher, key, context) for key in keys]
     elif keys:
-        results = _attempt_all(enricher_class(), keys, answers, budget_seconds)
+        results = _attempt_all(enricher_class(), keys, _context(answers), budget_seconds)
     else:
         results = []
 

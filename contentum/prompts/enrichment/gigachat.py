@@ -32,6 +32,7 @@ CONTEXT_TITLES = {
     "composition_focus": "в центре",
     "color_palette": "палитра",
     "platform": "площадка",
+    "brand_colors": "фирменные цвета",
 }
 
 
