@@ -21,6 +21,7 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-contentum.settings.base}
 $BIN/python -m contentum.settings.var
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py ensure_admin
+$BIN/python manage.py ensure_brand_kit
 $BIN/python manage.py collectstatic --noinput --verbosity 0
 
 pids=()

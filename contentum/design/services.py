@@ -8,8 +8,10 @@ files a change replaces or a deletion frees are removed once the transaction com
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -258,3 +260,29 @@ def brand_kit_delete(*, actor: Any, kit: BrandKit) -> None:
         events.brand_kit_deleted(actor=actor, kit=kit)
         kit.delete()
         transaction.on_commit(lambda: _delete_files(names))
+
+
+DEMO_KIT_NAME = "Пример: театр"
+DEMO_LOGO = Path(__file__).resolve().parent / "assets" / "default-logo.png"
+
+
+def brand_kit_ensure_demo() -> BrandKit | None:
+    """On a fresh install (no kit at all), an active example kit, so the first poster
+    shows what a kit does: the house's colours in the prompt, its logo on the poster.
+    Admins edit, replace or switch it off; once any kit exists this does nothing."""
+    if BrandKit.objects.exists():
+        return None
+    with DEMO_LOGO.open("rb") as logo:
+        return brand_kit_create(
+            actor=None,
+            name=DEMO_KIT_NAME,
+            colors=[
+                {"hex": "#7B1E2B", "role": "primary"},
+                {"hex": "#C9A227", "role": "accent"},
+                {"hex": "#F5E6C8", "role": "text"},
+            ],
+            logo=File(logo, name="default-logo.png"),
+            logo_width_pct=20.0,
+            style_words="театральная афиша, благородная классика",
+            is_active=True,
+        )
