@@ -7,6 +7,7 @@ kept, with the layout, so a text edit re-composes without asking the provider ag
 
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,10 +195,16 @@ def compose_poster(
             for check in layer_checks(composition, canvas)
         )
     )
+    # Both encoders let go of the GIL: the preview is made while the PNG is written.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        preview = pool.submit(thumbnail_webp, composition.image)
+        poster_png = _png(composition.image, fast=interactive)
+        background_png = b"" if interactive else _png(fitted)
+        preview_webp = preview.result()
     return Poster(
-        background_png=b"" if interactive else _png(fitted),
-        poster_png=_png(composition.image, fast=interactive),
-        thumbnail_webp=thumbnail_webp(composition.image),
+        background_png=background_png,
+        poster_png=poster_png,
+        thumbnail_webp=preview_webp,
         layout=composition.layout,
         checks=checks,
     )
@@ -233,4 +240,4 @@ def delete_files(storage: Any, names: list[str]) -> None:
 def open_png(data: bytes) -> Image.Image:
     with Image.open(io.BytesIO(data), formats=("PNG",)) as opened:
         opened.load()
-        return opened.convert("RGB")
+        return opened if opened.mode == "RGB" else opened.convert("RGB")

@@ -328,7 +328,7 @@ def encode(
     """The poster as file bytes; downloads convert on the way out. `png_level`: zlib's
     effort, 6 by default; a web request that waits on it may trade size for time."""
     buffer = io.BytesIO()
-    rgb = image.convert("RGB")
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
     if fmt == "png":
         rgb.save(buffer, "PNG", compress_level=png_level)
     elif fmt == "jpeg":

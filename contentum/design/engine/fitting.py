@@ -18,6 +18,7 @@ from contentum.design.engine.fonts import (
     font_path,
     load_font,
     missing_glyphs,
+    text_length,
 )
 from contentum.design.engine.geometry import Box
 
@@ -88,9 +89,8 @@ def break_lines(
 
     Breaks only at spaces, so a word is never cut.
     """
-    font = load_font(path, size)
-    widths = [font.getlength(word) for word in words]
-    space = font.getlength(" ")
+    widths = [text_length(path, size, word) for word in words]
+    space = text_length(path, size, " ")
     if max(widths) > limit or sum(widths) + space * (len(words) - 1) > limit * max_lines:
         return None
     prefix = list(itertools.accumulate(widths, initial=0.0))
@@ -109,7 +109,7 @@ def break_lines(
         if best is not None:
             lines = [" ".join(words[a:b]) for a, b in itertools.pairwise(best[1])]
             # Kerning across words is not in the sum: confirm with the real measure.
-            if all(font.getlength(line) <= limit for line in lines):
+            if all(text_length(path, size, line) <= limit for line in lines):
                 return lines
     return None
 

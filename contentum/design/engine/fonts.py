@@ -105,6 +105,14 @@ def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return font
 
 
+@lru_cache(maxsize=8192)
+def text_length(path: str, size: int, text: str) -> float:
+    """The advance width of `text` at `size`. Fitting a title measures the same words at
+    the same sizes for every zone and step of its search: each is measured once. (A font
+    file's path names its content: uploads are stored under names never reused.)"""
+    return load_font(path, size).getlength(text)
+
+
 @lru_cache(maxsize=32)
 def cap_height_ratio(path: str) -> float:
     """Cap height per pixel of font size, measured on «Н» the way it will be drawn."""
