@@ -14,7 +14,7 @@ from typing import Any
 from contentum.chats.models import Chat, ChatStatus, MessageKind
 from contentum.common.throttling import count_generation_start
 from contentum.design.selectors import format_for_answers
-from contentum.generation.posters import drawn_size
+from contentum.generation.posters import drawn_size, font_for_style
 from contentum.generation.services import generation_task_create
 from contentum.prompts.services import (
     enrich_parameters,
@@ -79,4 +79,8 @@ def poster_text(answers: dict[str, str]) -> dict[str, Any] | None:
     if not title:
         return None
     lines = [answers.get(key, "").strip() for key in ("event_date", "venue")]
-    return {"title": title, "lines": [line for line in lines if line]}
+    return {
+        "title": title,
+        "lines": [line for line in lines if line],
+        "font": font_for_style(answers.get("visual_style", "")),
+    }

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 from PIL import Image
 
 from contentum.common.exceptions import ApplicationError
@@ -24,6 +25,7 @@ from contentum.design.engine import (
     LayoutError,
     SafeInsets,
     TextSpec,
+    Upscaler,
     colour_names,
     compose,
     drawable_size,
@@ -87,7 +89,9 @@ def text_spec(text: dict[str, Any]) -> TextSpec:
     )
 
 
-def clean_text(*, title: Any, lines: Any = (), call_to_action: Any = "") -> dict[str, Any]:
+def clean_text(
+    *, title: Any, lines: Any = (), call_to_action: Any = "", font: str = ""
+) -> dict[str, Any]:
     """The poster's text as stored: stripped, empty lines dropped; a 400 naming the field
     for anything that is not text."""
     if not isinstance(title, str) or not title.strip():
@@ -106,11 +110,14 @@ def clean_text(*, title: Any, lines: Any = (), call_to_action: Any = "") -> dict
         raise ApplicationError(
             "Призыв к действию — строка.", errors={"call_to_action": ["Ожидается строка."]}
         )
-    return {
+    text = {
         "title": " ".join(title.split()),
         "lines": kept,
         "call_to_action": " ".join(call_to_action.split()),
     }
+    if font in SHIPPED_FAMILIES:
+        text["font"] = font
+    return text
 
 
 def _field_of(error: LayoutError, text: dict[str, Any]) -> str:
@@ -124,8 +131,29 @@ def _refused(error: LayoutError, text: dict[str, Any]) -> ApplicationError:
     return ApplicationError(str(error), errors={_field_of(error, text): [str(error)]})
 
 
-def brand_style() -> BrandStyle:
-    return design.brand_style(design.active_brand_kit())
+# Without a brand kit the brief's visual style picks the title's family: a grotesque for
+# modern looks, the serif display face (a classic playbill) for everything else.
+MODERN_STYLES = ("минимал", "3d", "киберпанк", "неон", "техно", "футур", "поп-арт", "флэт")
+
+
+def font_for_style(visual_style: str) -> str:
+    style = visual_style.casefold()
+    return "inter" if any(word in style for word in MODERN_STYLES) else "noto-serif"
+
+
+def upscaler() -> Upscaler | None:
+    """DESIGN_UPSCALER's class (a dotted path), or None for the built-in Lanczos cover."""
+    path = settings.DESIGN_UPSCALER
+    return import_string(path)() if path else None
+
+
+def brand_style(text: dict[str, Any] | None = None) -> BrandStyle:
+    """The active brand kit's fonts, colours and logo; with no kit, the engine's defaults
+    with the title family the brief's style chose (`text["font"]`)."""
+    kit = design.active_brand_kit()
+    if kit is None and text and text.get("font"):
+        return BrandStyle(title_font=text["font"])
+    return design.brand_style(kit)
 
 
 def validate_fits(text: dict[str, Any], snapshot: dict[str, Any], style: BrandStyle) -> None:
@@ -172,8 +200,8 @@ def compose_poster(
     PNG is written at zlib's fastest level, and the layer checks are left to the layout's
     own measure (compose reaches the contrast target by construction)."""
     canvas = canvas_of(snapshot)
-    style = style or brand_style()
-    fitted = fit_to_canvas(background, canvas.width, canvas.height)
+    style = style or brand_style(text)
+    fitted = fit_to_canvas(background, canvas.width, canvas.height, upscaler())
     if not text.get("title"):
         png = _png(fitted)
         return Poster(png, png, thumbnail_webp(fitted), {}, ())

@@ -111,7 +111,7 @@ def generation_task_create(
         text = posters.clean_text(**poster_text) if poster_text else {}
         snapshot = posters.canvas_snapshot(poster_format)
         if text:
-            posters.validate_fits(text, snapshot, posters.brand_style())
+            posters.validate_fits(text, snapshot, posters.brand_style(text))
         poster = {"poster_format": poster_format, "poster_canvas": snapshot, "poster_text": text}
     return _task_create(
         actor=user,
@@ -274,7 +274,8 @@ def generation_task_text_update(
 ) -> GenerationTask:
     """New text on a finished poster, re-composed from its stored background: no provider
     call, no attempt. Text that cannot fit is a 400 naming the field; nothing changes."""
-    text = posters.clean_text(title=title, lines=lines, call_to_action=call_to_action)
+    font = task.poster_text.get("font", "")  # the brief's choice stays
+    text = posters.clean_text(title=title, lines=lines, call_to_action=call_to_action, font=font)
     if task.status != TaskStatus.SUCCESS or not task.background or not task.poster_canvas:
         raise ConflictError(
             "Текст можно изменить только у готового постера.", errors={"status": [task.status]}

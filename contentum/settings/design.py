@@ -15,3 +15,7 @@ DESIGN_FONT_MAX_BYTES = env.int("DESIGN_FONT_MAX_BYTES", default=5_000_000)
 # A background is regenerated (its prompt stating the brand colours more strongly) when
 # fewer of its pixels than this share lie within ΔE2000 ≤ 20 of the brand kit's colours.
 DESIGN_PALETTE_MIN_SHARE = env.float("DESIGN_PALETTE_MIN_SHARE", default=0.15)
+# A dotted path to a `contentum.design.engine.Upscaler` class (a model-based one, say) that
+# scales the provider's image up to the format; empty: the built-in Lanczos with a crop
+# around the picture's centre of interest.
+DESIGN_UPSCALER = env("DESIGN_UPSCALER", default="")

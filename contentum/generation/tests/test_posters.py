@@ -269,3 +269,42 @@ def test_a_client_revalidates_the_poster_and_sees_a_new_one_after_a_text_edit(
     again = employee_client.get(url, HTTP_IF_NONE_MATCH=etag)
 
     assert again.status_code == 200 and again["ETag"] != etag
+
+
+@pytest.mark.parametrize(("style", "family"), [("Минимализм", "inter"), ("Акварель", "noto-serif")])
+def test_without_a_brand_kit_the_briefs_style_picks_the_title_family(poster_task, style, family):
+    from contentum.generation.posters import font_for_style
+
+    task = poster_task(poster_text={**TEXT, "font": font_for_style(style)})
+
+    title = task.poster_layout["blocks"][0]
+    assert family in title["font"]
+
+
+def test_a_brand_kits_fonts_win_over_the_briefs_style(poster_task):
+    BrandKit.objects.create(name="Театр", is_active=True, title_font="inter", body_font="inter")
+
+    task = poster_task(poster_text={**TEXT, "font": "noto-serif"})
+
+    assert "inter" in task.poster_layout["blocks"][0]["font"]
+
+
+class CountingUpscaler:
+    """A plug-in upscaler for the test: nearest-neighbour, and it counts its calls."""
+
+    calls = 0
+
+    def resize(self, image, width, height):
+        CountingUpscaler.calls += 1
+        return image.resize((width, height), Image.Resampling.NEAREST)
+
+
+def test_a_plugged_in_upscaler_scales_the_background(poster_task, settings):
+    settings.DESIGN_UPSCALER = f"{__name__}.CountingUpscaler"
+    CountingUpscaler.calls = 0
+
+    task = poster_task()
+
+    assert task.status == TaskStatus.SUCCESS
+    assert CountingUpscaler.calls == 1
+    assert open_image(task.background).size == (1080, 1920)
