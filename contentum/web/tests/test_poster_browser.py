@@ -201,11 +201,13 @@ def test_text_editor_changes_the_poster_and_shows_why_a_title_cannot_fit(page, s
         "Постер «Вечер камерной музыки». 14 декабря, 18:00. "
         "Малая сцена. Вход свободный. Билеты на сайте",
     )
-    assert task_detail(page)["poster"]["text"] == {
+    text = task_detail(page)["poster"]["text"]
+    assert {key: text[key] for key in ("title", "lines", "call_to_action")} == {
         "title": "Вечер камерной музыки",
         "lines": ["14 декабря, 18:00", VENUE, "Вход свободный"],
         "call_to_action": "Билеты на сайте",
     }
+    assert text["font"] == "noto-serif"  # the brief's choice survives the edit
     figure.scroll_into_view_if_needed()
     shoot("poster-07-after-edit-1280x800")
 
