@@ -37,8 +37,10 @@ ANSWERS = {
     "composition_focus": "цветущий вишнёвый сад у старого дома",
     "color_palette": "белый и нежно-розовый",
     "visual_associations": "вишня, туман, рассвет",
+    "event_date": "12 декабря, 19:00",
+    "venue": "Малая сцена",
     "platform": "VK",
-    "aspect_ratio": "1:1",
+    "format": "Квадрат 1:1 (VK, Telegram)",  # the fake's 1024×1024 image, fitted to 1080×1080
 }
 
 
@@ -63,8 +65,12 @@ def _finish_chats(count: int) -> list[str]:
     for _ in range(count):
         chat = flow.chat_create(user=user).chat
         outcome = None
-        for value in ANSWERS.values():
-            outcome = flow.message_answer(user=user, chat_id=chat.pk, content=value)
+        while chat.current_question is not None:
+            key = chat.current_question["key"]
+            outcome = flow.message_answer(
+                user=user, chat_id=chat.pk, content=ANSWERS.get(key, "пропустить")
+            )
+            chat.refresh_from_db()
         task_ids.append(outcome.extra["generation_task_id"])
     return task_ids
 
@@ -236,8 +242,13 @@ def _walk_through(client) -> list[tuple[str, int]]:
     codes.append(("create chat", chat.status_code))
     chat_id = chat.json().get("data", {}).get("id")
     last = None
-    for value in ANSWERS.values():
-        last = client.post("/messages/", json={"chat": chat_id, "content": value})
+    last = None
+    while True:
+        question = client.get(f"/chats/{chat_id}/").json().get("current_question")
+        if not question:
+            break
+        content = ANSWERS.get(question["key"], "пропустить")
+        last = client.post("/messages/", json={"chat": chat_id, "content": content})
         if last.status_code != 201:
             break
     codes.append(("final answer", last.status_code))
