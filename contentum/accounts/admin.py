@@ -20,7 +20,7 @@ from contentum.accounts import services
 from contentum.accounts.models import User
 from contentum.audit.admin import AuditedDeletionsAdmin
 
-EDITABLE = ("full_name", "role", "is_active")
+EDITABLE = ("full_name", "role", "is_active", "monthly_image_quota")
 
 
 class UserCreationForm(forms.ModelForm):
@@ -62,7 +62,7 @@ class UserChangeForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "role", "is_active", "password"]
+        fields = ["full_name", "role", "is_active", "monthly_image_quota", "password"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -183,6 +183,7 @@ class UserAdmin(AuditedDeletionsAdmin):
             "full_name",
             "role",
             "is_active",
+            "monthly_image_quota",
             "password",
             "date_joined",
             "approved_at",

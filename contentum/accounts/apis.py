@@ -11,12 +11,14 @@ from rest_framework.views import APIView
 from contentum.accounts import selectors, services, tokens
 from contentum.accounts.filters import UserFilter
 from contentum.accounts.models import User
+from contentum.accounts.profile import profile_sections
 from contentum.accounts.serializers import (
     AdminUserCreateSerializer,
     LoginResponseSerializer,
     LoginSerializer,
     LoginUserSerializer,
     LogoutSerializer,
+    MeSerializer,
     PasswordChangeSerializer,
     PasswordSetSerializer,
     RefreshResponseSerializer,
@@ -121,10 +123,12 @@ class UserViewSet(
         )
         return Response(UserSerializer(user).data)
 
-    @extend_schema(responses={200: envelope(UserSerializer)})
+    @extend_schema(responses={200: envelope(MeSerializer)})
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def me(self, request: Request) -> Response:
-        return success("Текущий пользователь", UserSerializer(request.user).data)
+        """The account, with its monthly image quota (used, left, when it resets)."""
+        data = {**UserSerializer(request.user).data, **profile_sections(request.user)}
+        return success("Текущий пользователь", data)
 
     @extend_schema(request=PasswordChangeSerializer, responses={200: envelope(TokenPairSerializer)})
     @action(

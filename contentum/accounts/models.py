@@ -43,6 +43,8 @@ class User(AbstractBaseUser):
     approved_at = models.DateTimeField(
         "подтверждён", null=True, blank=True, default=timezone.now, db_index=True
     )
+    # Provider images a month for this account; empty: GENERATION_MONTHLY_QUOTA for all.
+    monthly_image_quota = models.PositiveIntegerField("изображений в месяц", null=True, blank=True)
 
     objects = UserManager()
 

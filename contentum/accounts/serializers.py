@@ -6,6 +6,7 @@ from contentum.common.serializers import (
     StrictCharField,
     StrictEmailField,
     StrictInputSerializer,
+    StrictIntegerField,
 )
 
 
@@ -16,9 +17,40 @@ class UserSerializer(serializers.ModelSerializer):
     # **new**: null while the account waits for an admin's approval.
     approvedAt = serializers.DateTimeField(source="approved_at", read_only=True, allow_null=True)
 
+    # **new**: empty: the general GENERATION_MONTHLY_QUOTA applies.
+    monthlyImageQuota = serializers.IntegerField(
+        source="monthly_image_quota", read_only=True, allow_null=True
+    )
+
     class Meta:
         model = User
-        fields = ["id", "email", "fullName", "role", "dateJoined", "isActive", "approvedAt"]
+        fields = [
+            "id",
+            "email",
+            "fullName",
+            "role",
+            "dateJoined",
+            "isActive",
+            "approvedAt",
+            "monthlyImageQuota",
+        ]
+        read_only_fields = fields
+
+
+class QuotaSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(allow_null=True, help_text="null: без лимита.")
+    used = serializers.IntegerField(help_text="Изображений начато в этом месяце.")
+    left = serializers.IntegerField(allow_null=True)
+    resets_at = serializers.DateTimeField(help_text="Начало следующего месяца.")
+
+
+class MeSerializer(UserSerializer):
+    """The account, and what other apps tell about it (`accounts.profile`)."""
+
+    quota = QuotaSerializer(read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "quota"]
         read_only_fields = fields
 
 
@@ -73,6 +105,14 @@ class UserUpdateSerializer(StrictInputSerializer):
     fullName = StrictCharField(source="full_name", max_length=255, required=False)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     isActive = StrictBooleanField(source="is_active", required=False)
+    monthlyImageQuota = StrictIntegerField(
+        source="monthly_image_quota",
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=100_000,
+        help_text="Изображений в месяц для этого пользователя; null — общий лимит.",
+    )
 
 
 def _password_field(**kwargs) -> StrictCharField:

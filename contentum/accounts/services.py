@@ -268,7 +268,7 @@ def user_update(*, actor: User, user: User, changes: dict[str, Any]) -> User:
 
     old_role = user.role
     updated_fields = []
-    for field in ("full_name", "role", "is_active"):
+    for field in ("full_name", "role", "is_active", "monthly_image_quota"):
         if field in changes and getattr(user, field) != changes[field]:
             setattr(user, field, changes[field])
             updated_fields.append(field)
@@ -290,6 +290,10 @@ def user_update(*, actor: User, user: User, changes: dict[str, Any]) -> User:
             account_events.user_approved(actor=actor, user=user)
         if "full_name" in updated_fields:
             events.user_updated(actor=actor, user=user, changes={"full_name": user.full_name})
+        if "monthly_image_quota" in updated_fields:
+            events.user_updated(
+                actor=actor, user=user, changes={"monthly_image_quota": user.monthly_image_quota}
+            )
     return user
 
 

@@ -7,4 +7,8 @@ class GenerationConfig(AppConfig):
     verbose_name = "Генерация изображений"
 
     def ready(self) -> None:
+        from contentum.accounts.profile import register_section
         from contentum.generation import signals  # noqa: F401 - connects the receivers
+        from contentum.generation.quotas import quota_data, quota_of
+
+        register_section("quota", lambda user: quota_data(quota_of(user)))

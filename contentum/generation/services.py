@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.design.models import Format
-from contentum.generation import events, posters, selectors, steps
+from contentum.generation import events, posters, quotas, selectors, steps
 from contentum.generation.models import (
     ACTIVE_STATUSES,
     MAX_ATTEMPTS,
@@ -135,8 +135,10 @@ def _task_create(
     prompt, negative = _validate_prompt(fields["prompt"], fields["negative_prompt"])
     size = _validate_size(fields["width"], fields["height"])
     max_attempts = validate_max_attempts(fields["max_attempts"])
-    # Everything that can refuse is checked above: no savepoint needed inside a caller's.
+    # Everything that can refuse is checked above or before the first write: no savepoint
+    # needed inside a caller's.
     with transaction.atomic(savepoint=False):
+        quotas.quota_charge(owner)
         task = GenerationTask(
             owner=owner,
             chat=fields["chat"],

@@ -60,6 +60,12 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="").rstrip("/")
 # How long a link made by POST generation-tasks/{id}/share/ opens the image without a token.
 GENERATION_SHARE_TTL_SECONDS = env.int("GENERATION_SHARE_TTL_SECONDS", default=24 * 3600)
 
+# --- Quotas ---------------------------------------------------------------------------
+# Provider images each account may start a calendar month (TIME_ZONE), unless an admin set
+# its own (`monthlyImageQuota`); 0: no limit. Regenerations our own checks ask for, and
+# jobs drawn again after a lost answer, are not charged to the user.
+GENERATION_MONTHLY_QUOTA = env.int("GENERATION_MONTHLY_QUOTA", default=0)
+
 # --- Pipeline ---------------------------------------------------------------------------
 # Retryable provider trouble (queue full, 429, 5xx, timeouts) per attempt, each retried
 # after an exponential backoff (base, doubled each time, capped; Retry-After honoured up

@@ -46,6 +46,7 @@ def test_registration_creates_an_employee_with_a_lowercase_email(api_client):
         "dateJoined",
         "isActive",
         "approvedAt",
+        "monthlyImageQuota",
     }
     assert body["data"]["isActive"] is True
     assert body["data"]["approvedAt"] is not None
