@@ -9,7 +9,7 @@ from typing import Any
 from contentum.chats.messages import next_seq, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.generation.models import TaskStatus
-from contentum.generation.selectors import task_urls
+from contentum.generation.selectors import poster_summary, task_urls
 
 SUCCESS_HEADLINE = "✅ Генерация завершена!"
 
@@ -53,8 +53,8 @@ class ChatGenerationListener:
             return
         urls = task_urls(task)
         payload = {"generation_task_id": str(task.pk), "status": task.status, **urls}
-        if task.poster_canvas:
-            payload["poster"] = {**task.poster_canvas, "text": task.poster_text}
+        if poster := poster_summary(task):
+            payload["poster"] = poster
         if task.status == TaskStatus.SUCCESS:
             status, kind, text = (
                 ChatStatus.COMPLETED,

@@ -161,7 +161,8 @@ def validate_fits(text: dict[str, Any], snapshot: dict[str, Any], style: BrandSt
     smallest legible size, or characters no shipped font has, are refused (400) before
     anything is stored or drawn."""
     canvas = canvas_of(snapshot)
-    blank = Image.new("RGB", (canvas.width // 4, canvas.height // 4), (128, 128, 128))
+    # At the canvas's own size: nothing to scale (a smaller blank would be upscaled first).
+    blank = Image.new("RGB", (canvas.width, canvas.height), (128, 128, 128))
     try:
         compose(blank, text_spec(text), canvas, style)
     except LayoutError as exc:

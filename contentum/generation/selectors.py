@@ -76,6 +76,14 @@ def task_urls(task: GenerationTask) -> dict[str, str]:
     }
 
 
+def poster_summary(task: GenerationTask) -> dict[str, Any] | None:
+    """A poster's format, exact size, safe zone and text, as the API and the chat show
+    them; None for a task that is not a poster."""
+    if not task.poster_canvas:
+        return None
+    return {**task.poster_canvas, "text": task.poster_text}
+
+
 def attempt_urls(task: GenerationTask, attempt: GenerationAttempt) -> dict[str, str | None]:
     base = f"{task_base_url(task)}{API_PREFIX}/{task.pk}/attempts/{attempt.number}"
     return {

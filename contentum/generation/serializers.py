@@ -189,12 +189,6 @@ class PosterSerializer(serializers.Serializer):
     text = serializers.DictField(help_text="{title, lines, call_to_action}")
 
 
-def poster_of(task: GenerationTask) -> dict[str, Any] | None:
-    if not task.poster_canvas:
-        return None
-    return {**task.poster_canvas, "text": task.poster_text}
-
-
 class GenerationTaskDetailSerializer(GenerationTaskSerializer):
     """A task with every attempt: its prompt, image links and quality report; a poster's
     format, text and layout, and its clean background's link."""
@@ -217,7 +211,7 @@ class GenerationTaskDetailSerializer(GenerationTaskSerializer):
 
     @extend_schema_field(PosterSerializer(allow_null=True))
     def get_poster(self, task: GenerationTask) -> dict[str, Any] | None:
-        return poster_of(task)
+        return selectors.poster_summary(task)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_background_url(self, task: GenerationTask) -> str | None:
