@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contentum.chats.models import Chat, ChatStatus, MessageKind
+from contentum.chats.questions import variant_count
 from contentum.common.throttling import count_generation_start
 from contentum.design.selectors import format_for_answers
 from contentum.generation.posters import drawn_size, font_for_style
@@ -51,16 +52,18 @@ def complete_chat(*, chat: Chat, origin: str = "") -> CompletionResult:
         enrich_first=not enrichment_is_local(),
         poster_format=poster_format,
         poster_text=poster_text(chat.answers),
+        variant_count=variant_count(chat.answers),
     )
     chat.prompt_parameters = parameters
     prepared = "дополняю описание" if task.enrich_first else "промпт составлен"
     size = f"{poster_format.width}×{poster_format.height}"
+    variants = f" в {task.variants_asked} вариантах" if task.has_variants else ""
     return CompletionResult(
         status=ChatStatus.GENERATING,
         message_kind=MessageKind.GENERATION_STARTED,
         message_text=(
-            f"Все ответы собраны, {prepared}. Готовлю постер «{poster_format.name}» {size} — "
-            "обычно это занимает несколько секунд."
+            f"Все ответы собраны, {prepared}. Готовлю постер «{poster_format.name}» {size}"
+            f"{variants} — обычно это занимает несколько секунд."
         ),
         payload={
             "prompt_parameters_id": str(parameters.pk),
@@ -69,6 +72,7 @@ def complete_chat(*, chat: Chat, origin: str = "") -> CompletionResult:
             "format": poster_format.key,
             "width": poster_format.width,
             "height": poster_format.height,
+            "variant_count": task.variants_asked,
         },
     )
 

@@ -21,6 +21,8 @@ def _success_text(task: Any, urls: dict[str, str]) -> str:
     else:
         ready = f"Изображение {task.width}×{task.height} готово."
     lines = [SUCCESS_HEADLINE, ready]
+    if task.has_variants:
+        lines.append(_variants_line(task))
     if task.attempts > 1:
         lines.append(
             f"Понадобилось попыток: {task.attempts} (проверка качества отсеяла неудачные)."
@@ -30,6 +32,16 @@ def _success_text(task: Any, urls: dict[str, str]) -> str:
     lines.append("Скачать:")
     lines.append(urls["download_url"])
     return "\n".join(lines)
+
+
+def _variants_line(task: Any) -> str:
+    variants = list(task.variants.all())
+    made = sum(1 for v in variants if v.status == TaskStatus.SUCCESS)
+    chosen = task.chosen_variant
+    return (
+        f"Готово вариантов: {made} из {len(variants)}; по оценке качества лучший — "
+        f"№ {chosen.variant_number}. Выбрать другой можно в карточке постера."
+    )
 
 
 def _failure_text(task: Any, urls: dict[str, str]) -> str:
@@ -44,11 +56,27 @@ def _failure_text(task: Any, urls: dict[str, str]) -> str:
     )
 
 
+def _locked_chat(task: Any) -> Chat | None:
+    if task.chat_id is None:
+        return None
+    return Chat.objects.select_for_update().filter(pk=task.chat_id).first()
+
+
+def _post(chat: Chat, *, kind: str, text: str, payload: dict, fields: list[str]) -> None:
+    message = Message(
+        chat=chat,
+        seq=next_seq(chat),
+        message_type=MessageType.SYSTEM,
+        kind=kind,
+        content=text,
+        payload=payload,
+    )
+    save_messages(chat, [message], fields=fields)
+
+
 class ChatGenerationListener:
     def task_finished(self, task: Any) -> None:
-        if task.chat_id is None:
-            return
-        chat = Chat.objects.select_for_update().filter(pk=task.chat_id).first()
+        chat = _locked_chat(task)
         if chat is None:
             return
         urls = task_urls(task)
@@ -65,16 +93,19 @@ class ChatGenerationListener:
             status, kind = ChatStatus.FAILED, MessageKind.GENERATION_FAILED
             text = _failure_text(task, urls)
             payload["reason"] = task.last_error
-        message = Message(
-            chat=chat,
-            seq=next_seq(chat),
-            message_type=MessageType.SYSTEM,
-            kind=kind,
-            content=text,
-            payload=payload,
-        )
         chat.status = status
-        save_messages(chat, [message], fields=["status"])
+        _post(chat, kind=kind, text=text, payload=payload, fields=["status"])
+
+    def variant_chosen(self, task: Any, variant: Any) -> None:
+        """A later choice adds a message (the success message above stays as it was); its
+        last line is the download link, which now serves the chosen variant."""
+        chat = _locked_chat(task)
+        if chat is None:
+            return
+        urls = task_urls(task)
+        text = f"Выбран вариант № {variant.variant_number}.\nСкачать:\n{urls['download_url']}"
+        payload = {"generation_task_id": str(task.pk), "variant": variant.variant_number, **urls}
+        _post(chat, kind=MessageKind.NOTICE, text=text, payload=payload, fields=[])
 
 
 listener = ChatGenerationListener()

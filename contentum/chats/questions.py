@@ -1,13 +1,15 @@
 """The question a chat asks now, and checking an answer against it.
 
-A chat keeps a snapshot of its questions, but some options depend on earlier answers: the
-`format` question offers the formats of the platform answered before it. They are
-computed here, when the question is asked and again when it is answered (one query each
-time, none for other questions), so the message, the chat's `current_question` and the
-validation always agree.
+A chat keeps a snapshot of its questions, but some options are computed: the `format`
+question offers the formats of the platform answered before it, `variant_count` the
+numbers 1 … GENERATION_VARIANTS_MAX. They are computed here, when the question is asked
+and again when it is answered (one query for formats, none for other questions), so the
+message, the chat's `current_question` and the validation always agree.
 """
 
 from collections.abc import Callable
+
+from django.conf import settings
 
 from contentum.chats.models import Chat
 from contentum.common.exceptions import ConflictError
@@ -22,6 +24,8 @@ from contentum.questionnaire.answers import SKIP_WORDS, Answer, validate_answer
 from contentum.questionnaire.models import COMPUTED_OPTIONS_KEYS
 
 PLATFORM_KEY = "platform"
+FORMAT_KEY = "format"
+VARIANT_COUNT_KEY = "variant_count"
 
 FormatLoader = Callable[[], list[Format]]
 
@@ -41,14 +45,30 @@ def computes_options(question: dict) -> bool:
     return question["key"] in COMPUTED_OPTIONS_KEYS
 
 
+def _variant_counts(question: dict) -> dict:
+    """1 … GENERATION_VARIANTS_MAX; a skip takes GENERATION_VARIANTS_DEFAULT."""
+    options = [str(n) for n in range(1, settings.GENERATION_VARIANTS_MAX + 1)]
+    return {**question, "options": options, "default": str(settings.GENERATION_VARIANTS_DEFAULT)}
+
+
 def asked_question(chat: Chat, *, load_formats: FormatLoader = active_formats) -> dict:
     """The chat's current question as it is asked now. `load_formats` gives the active
-    formats, only called for a question whose options are computed (a list of chats
-    passes a memoized one: one query for the whole page)."""
+    formats, only called for the format question (a list of chats passes a memoized one:
+    one query for the whole page)."""
     question = chat.questions[chat.flow_step]
     if not computes_options(question):
         return question
+    if question["key"] == VARIANT_COUNT_KEY:
+        return _variant_counts(question)
     return _as_asked(question, _offered(chat, load_formats()))
+
+
+def variant_count(answers: dict) -> int:
+    """The variants a completed brief asked for: its answer, else the default; never
+    past the maximum (lowered since the answer, perhaps)."""
+    answer = str(answers.get(VARIANT_COUNT_KEY) or "").strip()
+    count = int(answer) if answer.isdigit() else settings.GENERATION_VARIANTS_DEFAULT
+    return min(max(count, 1), settings.GENERATION_VARIANTS_MAX)
 
 
 def checked_answer(chat: Chat, raw: str) -> Answer:
@@ -58,6 +78,8 @@ def checked_answer(chat: Chat, raw: str) -> Answer:
     question = chat.questions[chat.flow_step]
     if not computes_options(question):
         return validate_answer(question, raw)
+    if question["key"] == VARIANT_COUNT_KEY:
+        return validate_answer(_variant_counts(question), raw)
     formats = active_formats()
     if not formats:
         raise ConflictError(NO_ACTIVE_FORMATS, errors={"format": [NO_ACTIVE_FORMATS]})

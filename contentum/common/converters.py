@@ -35,6 +35,24 @@ class AnyCaseUUIDConverter:
 
 register_converter(AnyCaseUUIDConverter, UUID_CONVERTER)
 
+FILE_KIND_CONVERTER = "file_kind"
+
+
+class FileKindConverter:
+    """How an image is asked for: `image` (inline), `thumbnail` or `download`. Only these
+    match, so a sibling route such as `…/vary/` is not taken for a file."""
+
+    regex = "image|thumbnail|download"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FileKindConverter, FILE_KIND_CONVERTER)
+
 
 class SlashOptionalResolver(URLResolver):
     """An include whose routes also match without their trailing slash.

@@ -80,6 +80,30 @@ class AttemptInline(ReadOnlyInline):
         return "пройдены" if not failed else "не пройдены: " + ", ".join(failed)
 
 
+class VariantInline(ReadOnlyInline):
+    """A brief's variants, each a task of its own (open one for its attempts)."""
+
+    model = GenerationTask
+    fk_name = "brief"
+    fields = ["variant_link", "status", "preview", "score", "attempts", "seed", "last_error"]
+    readonly_fields = fields
+    ordering = ["variant_number"]
+    verbose_name = "вариант"
+    verbose_name_plural = "варианты"
+
+    @admin.display(description="вариант")
+    def variant_link(self, task: GenerationTask) -> str:
+        url = reverse("admin:generation_generationtask_change", args=[task.pk])
+        return format_html('<a href="{}">№ {}</a>', url, task.variant_number)
+
+    @admin.display(description="изображение")
+    def preview(self, task: GenerationTask) -> str:
+        url = None
+        if task.thumbnail:
+            url = reverse("admin:generation_task_file", args=[task.pk, "thumbnail"])
+        return _preview(url, 128)
+
+
 @admin.register(GenerationTask)
 class GenerationTaskAdmin(AuditedDeletionsAdmin):
     list_display = [
@@ -87,6 +111,7 @@ class GenerationTaskAdmin(AuditedDeletionsAdmin):
         "preview",
         "owner",
         "status",
+        "variant_label",
         "size",
         "attempts_made",
         "provider",
@@ -94,17 +119,34 @@ class GenerationTaskAdmin(AuditedDeletionsAdmin):
         "took",
     ]
     list_display_links = ["short_id"]
-    list_filter = ["status", "provider", "created_at"]
+    list_filter = ["status", "has_variants", "provider", "created_at"]
     search_fields = ["owner__email", "prompt", "last_error"]
     list_select_related = ["owner"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-    inlines = [AttemptInline]
+    inlines = [VariantInline, AttemptInline]
     actions = ["cancel_tasks", "retry_tasks"]
     fieldsets = [
         (None, {"fields": ["id", "owner", "status", "large_preview", "last_error"]}),
         ("Запрос", {"fields": ["prompt", "negative_prompt", "provider", "width", "height"]}),
         ("Попытки", {"fields": ["attempts", "max_attempts", "recoveries"]}),
+        (
+            "Варианты",
+            {
+                "fields": [
+                    "has_variants",
+                    "variants_asked",
+                    "chosen_variant",
+                    "chosen_by_user",
+                    "brief",
+                    "variant_number",
+                    "varied_from",
+                    "seed",
+                    "score",
+                    "images_charged",
+                ]
+            },
+        ),
         ("Связи", {"fields": ["chat", "prompt_history", "retried_from", "origin"]}),
         ("Файлы", {"fields": ["image", "thumbnail"]}),
         ("Время", {"fields": ["created_at", "started_at", "finished_at", "deadline_at"]}),
@@ -164,6 +206,12 @@ class GenerationTaskAdmin(AuditedDeletionsAdmin):
     @admin.display(description="изображение")
     def large_preview(self, task: GenerationTask) -> str:
         return _preview(self._thumbnail_url(task), 256)
+
+    @admin.display(description="варианты")
+    def variant_label(self, task: GenerationTask) -> str:
+        if task.brief_id:
+            return f"№ {task.variant_number}"
+        return str(task.variants_asked) if task.has_variants else "—"
 
     @admin.display(description="размер")
     def size(self, task: GenerationTask) -> str:

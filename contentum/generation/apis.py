@@ -14,18 +14,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contentum.common.converters import UUID_CONVERTER
+from contentum.common.converters import FILE_KIND_CONVERTER, UUID_CONVERTER
 from contentum.common.exceptions import ApplicationError
 from contentum.common.net import request_origin
 from contentum.common.responses import success
 from contentum.common.schema import ErrorEnvelopeSerializer, envelope
 from contentum.common.throttling import GenerationUserThrottle
 from contentum.design.engine import encode
-from contentum.generation import selectors, services, sharing
+from contentum.generation import selectors, services, sharing, variants
 from contentum.generation.filters import GenerationTaskFilter
 from contentum.generation.models import GenerationTask, TaskStatus
 from contentum.generation.posters import open_png
 from contentum.generation.serializers import (
+    ChooseInputSerializer,
     GenerateInputSerializer,
     GenerateResultSerializer,
     GenerationTaskDetailSerializer,
@@ -34,6 +35,7 @@ from contentum.generation.serializers import (
     ShareLinkSerializer,
     ShareResultSerializer,
     SharesRevokedSerializer,
+    VaryInputSerializer,
     generate_result,
 )
 from contentum.prompts import selectors as prompt_selectors
@@ -166,6 +168,17 @@ def _converted(
     return _revalidate(response, etag)
 
 
+def _in_format(
+    file: FieldFile, *, request: Request, name: str, attachment: bool, missing: str
+) -> HttpResponse:
+    """The stored PNG as `?format=` asks: served as stored, or converted on the way out."""
+    fmt = _choice(request, "format", FORMATS)
+    where = {"filename": f"{name}.{fmt}", "attachment": attachment, "missing": missing}
+    if fmt == "png":
+        return _serve(file, request=request, **where)
+    return _converted(file, fmt, request=request, **where)
+
+
 class GenerateView(APIView):
     throttle_classes = [GenerationUserThrottle]
 
@@ -201,6 +214,7 @@ class GenerateView(APIView):
             width=values.get("width"),
             height=values.get("height"),
             origin=request_origin(request),
+            variant_count=values["variant_count"],
         )
         return success("Генерация запущена", generate_result(task), status=status.HTTP_202_ACCEPTED)
 
@@ -230,6 +244,114 @@ class GenerationTaskViewSet(
     def _detail(self, task: GenerationTask) -> dict:
         task = selectors.task_get(user=self.request.user, task_id=task.pk, detailed=True)
         return GenerationTaskDetailSerializer(task).data
+
+    @extend_schema(
+        responses={
+            200: envelope(GenerationTaskDetailSerializer),
+            304: OpenApiResponse(description="If-None-Match совпал с ETag: ничего не менялось."),
+        }
+    )
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        """The task, its attempts and variants. Cheap to poll: the answer carries an ETag,
+        and `If-None-Match` with it answers 304 after one query while nothing changed."""
+        version = selectors.task_version(user=request.user, task_id=kwargs.get("pk"))
+        if version is not None and (unchanged := _not_modified(request, version)) is not None:
+            return unchanged
+        response = super().retrieve(request, *args, **kwargs)
+        if version is not None:
+            response["ETag"] = version
+            response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @extend_schema(
+        request=ChooseInputSerializer,
+        responses={
+            200: envelope(GenerationTaskDetailSerializer),
+            404: ErrorEnvelopeSerializer,
+            409: ErrorEnvelopeSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def choose(self, request: Request, pk: str | None = None) -> Response:
+        """Makes a finished variant the task's poster: downloads and share links serve it
+        from now on, and the chat gets a message with its link."""
+        data = ChooseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = variants.variant_choose(
+            actor=request.user, task=self.get_object(), number=data.validated_data["variant"]
+        )
+        return success("Вариант выбран", self._detail(task))
+
+    @extend_schema(
+        request=VaryInputSerializer,
+        responses={
+            202: envelope(GenerationTaskDetailSerializer),
+            404: ErrorEnvelopeSerializer,
+            409: ErrorEnvelopeSerializer,
+            429: ErrorEnvelopeSerializer,
+        },
+        parameters=[OpenApiParameter("number", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="variants/<int:number>/vary",
+        url_name="variant-vary",
+        throttle_classes=[GenerationUserThrottle],
+    )
+    def vary(self, request: Request, pk: str | None = None, number: int = 0) -> Response:
+        """«Ещё похожий»: a new variant from variant `number`, with the same prompt and
+        another seed (subtle) or the prompt reworded (strong). It joins this task."""
+        data = VaryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = variants.variant_vary(
+            actor=request.user,
+            task=self.get_object(),
+            number=number,
+            strength=data.validated_data["strength"],
+        )
+        return success(
+            "Новый вариант в очереди", self._detail(task), status=status.HTTP_202_ACCEPTED
+        )
+
+    @extend_schema(
+        responses=_image_schema("image/png", "Постер варианта, его миниатюра или файл."),
+        parameters=[
+            OpenApiParameter("number", int, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "kind", str, OpenApiParameter.PATH, enum=["image", "thumbnail", "download"]
+            ),
+            FORMAT_PARAMETER,
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=f"variants/<int:number>/<{FILE_KIND_CONVERTER}:kind>",
+        url_name="variant-file",
+    )
+    def variant_file(
+        self, request: Request, pk: str | None = None, number: int = 0, kind: str = ""
+    ) -> HttpResponse:
+        """One variant's poster (inline or as a file) or thumbnail, chosen or not."""
+        variant = selectors.variant_get(user=request.user, task_id=pk, number=number)
+        missing = NO_IMAGE.get(variant.status, "У этого варианта нет изображения.")
+        name = f"contentum-{pk}-variant-{number}"
+        if kind == "thumbnail":
+            return _serve(
+                variant.thumbnail,
+                filename=f"{name}-thumbnail.webp",
+                attachment=False,
+                missing=missing,
+                request=request,
+            )
+        return _in_format(
+            variant.image,
+            request=request,
+            name=name,
+            attachment=kind == "download",
+            missing=missing,
+        )
 
     @extend_schema(request=None, responses={200: envelope(GenerationTaskDetailSerializer)})
     @action(detail=True, methods=["post"])
@@ -332,16 +454,18 @@ class GenerationTaskViewSet(
                 missing=missing,
                 request=request,
             )
-        layer, fmt = _choice(request, "layer", LAYERS), _choice(request, "format", FORMATS)
+        layer = _choice(request, "layer", LAYERS)
         file = task.background if layer == "background" else task.image
         if layer == "background" and not task.background:
             missing = "У этой задачи нет отдельного фона: это не постер."
         suffix = "-background" if layer == "background" else ""
-        filename = f"contentum-{task.pk}{suffix}.{fmt}"
-        where = {"filename": filename, "attachment": attachment, "missing": missing}
-        if fmt == "png":
-            return _serve(file, request=request, **where)
-        return _converted(file, fmt, request=request, **where)
+        return _in_format(
+            file,
+            request=request,
+            name=f"contentum-{task.pk}{suffix}",
+            attachment=attachment,
+            missing=missing,
+        )
 
     @extend_schema(
         request=PosterTextInputSerializer,

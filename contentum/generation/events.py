@@ -39,6 +39,8 @@ SHARED = "generation.shared"
 SHARE_REVOKED = "generation.share_revoked"
 RECOVERED = "generation.recovered"
 TEXT_CHANGED = "generation.text_changed"
+VARIANT_CHOSEN = "generation.variant_chosen"
+VARIANT_ADDED = "generation.variant_added"
 
 
 class TaskListener(Protocol):
@@ -72,8 +74,24 @@ def notify_finished(task: "GenerationTask") -> None:
             )
 
 
+def notify_chosen(task: "GenerationTask", variant: "GenerationTask") -> None:
+    """Tells listeners that have `variant_chosen(task, variant)` of a finished task's new
+    choice; the caller holds the transaction that recorded it."""
+    for listener in list(_listeners):
+        chosen = getattr(listener, "variant_chosen", None)
+        if chosen is None:
+            continue
+        try:
+            with transaction.atomic():
+                chosen(task, variant)
+        except Exception:
+            logger.exception(
+                "Generation listener %s failed for task %s", type(listener).__name__, task.pk
+            )
+
+
 def _summary(task: "GenerationTask") -> dict[str, Any]:
-    return {
+    summary = {
         "owner": str(task.owner_id),
         "chat": str(task.chat_id) if task.chat_id else None,
         "size": f"{task.width}x{task.height}",
@@ -81,6 +99,11 @@ def _summary(task: "GenerationTask") -> dict[str, Any]:
         "max_attempts": task.max_attempts,
         "provider": task.provider,
     }
+    if task.brief_id:
+        summary.update(brief=str(task.brief_id), variant=task.variant_number)
+    elif task.has_variants:
+        summary["variants"] = task.variants_asked
+    return summary
 
 
 def task_queued(*, actor: Any, task: "GenerationTask") -> AuditLog:
@@ -151,4 +174,32 @@ def task_recovered(*, task: "GenerationTask", step: str) -> AuditLog:
         action=RECOVERED,
         target=task,
         details={**_summary(task), "step": step, "recoveries": task.recoveries},
+    )
+
+
+def variant_chosen(*, actor: Any, task: "GenerationTask", variant: "GenerationTask") -> AuditLog:
+    """The audit row; a finished task's listeners hear of it too (its chat gets the link)."""
+    if task.is_finished:
+        notify_chosen(task, variant)
+    return audit_record(
+        action=VARIANT_CHOSEN,
+        actor=actor,
+        target=task,
+        details={**_summary(task), "variant": variant.variant_number},
+    )
+
+
+def variant_varied(
+    *, actor: Any, task: "GenerationTask", variant: "GenerationTask", strength: str
+) -> AuditLog:
+    return audit_record(
+        action=VARIANT_ADDED,
+        actor=actor,
+        target=task,
+        details={
+            **_summary(task),
+            "variant": variant.variant_number,
+            "varied_from": variant.varied_from.variant_number if variant.varied_from else None,
+            "strength": strength,
+        },
     )

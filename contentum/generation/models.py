@@ -49,6 +49,18 @@ FINISHED_ATTEMPT_STATUSES = (
 )
 
 
+# What a brief takes from the variant it shows (GenerationTask.show).
+SHOWN_FIELDS = [
+    "chosen_variant",
+    "image",
+    "thumbnail",
+    "background",
+    "poster_layout",
+    "poster_text",
+    "score",
+]
+
+
 def image_path(instance: "GenerationTask | GenerationAttempt", filename: str) -> str:
     """`generation/2026/05/17/<task id>/<file>`: a task's files sit together, by day."""
     task = instance if isinstance(instance, GenerationTask) else instance.task
@@ -135,6 +147,43 @@ class GenerationTask(models.Model):
     poster_layout = models.JSONField("вёрстка постера", default=dict, blank=True)
     background = models.FileField("фон", upload_to=image_path, max_length=255, blank=True)
 
+    # Variants (see variants.py): a brief asked for several images runs none itself; each
+    # variant is a task of its own (`brief`, `variant_number`) with its own seed and chain
+    # of attempts. The brief shows its chosen variant: the files are the chosen one's.
+    has_variants = models.BooleanField("с вариантами", default=False)
+    variants_asked = models.PositiveSmallIntegerField("вариантов заказано", default=1)
+    brief = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="variants",
+        verbose_name="задача с вариантами",
+    )
+    variant_number = models.PositiveSmallIntegerField("номер варианта", null=True, blank=True)
+    varied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="похожий на вариант",
+    )
+    chosen_variant = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="выбранный вариант",
+    )
+    chosen_by_user = models.BooleanField("выбран пользователем", default=False)
+    seed = models.PositiveIntegerField("зерно", default=0)
+    score = models.FloatField("оценка качества", null=True, blank=True)
+    # What this task costs its owner's monthly quota, in provider images (quotas.py): one
+    # per task or variant the user asked for, none for our own regenerations.
+    images_charged = models.PositiveSmallIntegerField("изображений в счёт лимита", default=1)
+
     created_at = models.DateTimeField("создана", auto_now_add=True, db_index=True)
     started_at = models.DateTimeField("начата", null=True, blank=True)
     finished_at = models.DateTimeField("завершена", null=True, blank=True)
@@ -158,6 +207,11 @@ class GenerationTask(models.Model):
             ),
             _at_most("prompt", MAX_PROMPT_CHARS, "generation_task_prompt_max_length"),
             _at_most("negative_prompt", MAX_PROMPT_CHARS, "generation_task_negative_max_length"),
+            models.UniqueConstraint(
+                fields=["brief", "variant_number"],
+                condition=Q(brief__isnull=False),
+                name="generation_variant_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="generation_owner_list_idx"),
@@ -170,6 +224,19 @@ class GenerationTask(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+    @property
+    def is_variant(self) -> bool:
+        return self.brief_id is not None
+
+    def show(self, variant: "GenerationTask") -> None:
+        """This brief shows `variant` from now on: its files, layout, text and score are the
+        brief's, so downloads, share links and the API serve them unchanged."""
+        self.chosen_variant = variant
+        self.image, self.thumbnail = variant.image.name, variant.thumbnail.name
+        self.background = variant.background.name
+        self.poster_layout, self.poster_text = variant.poster_layout, variant.poster_text
+        self.score = variant.score
 
     @property
     def duration(self) -> timedelta | None:

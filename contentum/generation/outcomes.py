@@ -14,6 +14,7 @@ from contentum.generation.models import AttemptStatus, GenerationAttempt, Genera
 from contentum.generation.posters import Poster
 from contentum.generation.providers.base import ProviderError
 from contentum.generation.quality import QualityReport
+from contentum.generation.scores import quality_score
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,9 @@ def attempt_checked(
                 attempt.status, attempt.error = AttemptStatus.SUCCESS, ""
                 attempt.save()
                 task.image, task.thumbnail = attempt.image.name, attempt.thumbnail.name
+                task.score = quality_score(
+                    attempt.quality_report, attempt=number, max_attempts=task.max_attempts
+                )
                 if poster is not None:
                     saved.extend(_store_poster(task, poster, f"{number}"))
                 steps.finish(task, TaskStatus.SUCCESS)

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from contentum.common.exceptions import ApplicationError
-from contentum.generation import outcomes, posters, steps
+from contentum.generation import outcomes, posters, steps, variants
 from contentum.generation.images import InvalidImage, prepare_image
 from contentum.generation.models import AttemptStatus, GenerationAttempt, GenerationTask, TaskStatus
 from contentum.generation.paraphrase import Paraphraser, get_paraphraser
@@ -58,6 +58,7 @@ def _request(task: GenerationTask, attempt: GenerationAttempt) -> ImageRequest:
         height=task.height,
         attempt=attempt.number,
         negative_prompt=task.negative_prompt,
+        seed=task.seed,
     )
 
 
@@ -113,7 +114,10 @@ def enrich_timed_out(task_id: str, token: int) -> None:
 
 def _draft_done(task: GenerationTask) -> None:
     task.enrich_first = False
-    steps.schedule(task, SUBMIT)
+    if task.has_variants:
+        variants.variants_launch(task)  # each variant submits its own first attempt
+    else:
+        steps.schedule(task, SUBMIT)
     task.save()
 
 
@@ -222,6 +226,8 @@ def _store_raw(attempt: GenerationAttempt, image_bytes: bytes, censored: bool) -
         )
         current.raw_censored = censored
         current.save(update_fields=["raw_image", "raw_censored"])
+        # The task is checking its image now: what a client polling it sees changes.
+        GenerationTask.objects.filter(pk=attempt.task_id).update(updated_at=timezone.now())
 
 
 def _stored_raw(attempt: GenerationAttempt) -> bytes:

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contentum.common.serializers import NamedChoiceField, StrictCharField, StrictIntegerField
-from contentum.generation import selectors
+from contentum.generation import progress, selectors
 from contentum.generation.models import (
     DEFAULT_MAX_ATTEMPTS,
     MAX_ATTEMPTS,
@@ -35,6 +35,11 @@ class GenerateInputSerializer(AssembleInputSerializer):
         error_messages={"min_value": ATTEMPTS_RANGE, "max_value": ATTEMPTS_RANGE},
     )
     aspect_ratio = StrictCharField(required=False, allow_null=True, max_length=16)
+    variant_count = StrictIntegerField(
+        required=False,
+        default=1,
+        help_text="Сколько вариантов нарисовать (1…GENERATION_VARIANTS_MAX); по умолчанию 1.",
+    )
     width = StrictIntegerField(required=False, allow_null=True)
     height = StrictIntegerField(required=False, allow_null=True)
 
@@ -189,14 +194,93 @@ class PosterSerializer(serializers.Serializer):
     text = serializers.DictField(help_text="{title, lines, call_to_action}")
 
 
+class CheckSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    passed = serializers.BooleanField()
+    value = serializers.JSONField(allow_null=True)
+    threshold = serializers.JSONField(allow_null=True)
+    message = serializers.CharField()
+
+
+class VariantSerializer(serializers.Serializer):
+    """One variant of a task, as the grid shows it while it fills in."""
+
+    number = serializers.IntegerField()
+    status = NamedChoiceField(component="GenerationTaskStatusEnum", choices=TaskStatus.choices)
+    stage = NamedChoiceField(
+        component="GenerationStageEnum",
+        choices=list(progress.STAGE_LABELS),
+        help_text="queued, provider (у провайдера), checking (проверяется), done, failed, "
+        "cancelled.",
+    )
+    stage_label = serializers.CharField()
+    provider_queue = NamedChoiceField(
+        component="ProviderQueueEnum",
+        choices=["available", "busy"],
+        allow_null=True,
+        help_text="busy: провайдер сейчас не принимает задания или отвечает ошибкой; "
+        "генерация повторится сама.",
+    )
+    provider_message = serializers.CharField(allow_blank=True)
+    eta_seconds = serializers.IntegerField(
+        allow_null=True, help_text="Примерно сколько секунд осталось (по недавним задачам)."
+    )
+    attempts = serializers.IntegerField()
+    max_attempts = serializers.IntegerField()
+    passed = serializers.BooleanField(allow_null=True)
+    checks = CheckSerializer(many=True)
+    score = serializers.FloatField(allow_null=True, help_text="Оценка качества, 0–100.")
+    chosen = serializers.BooleanField()
+    varied_from = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    image_url = serializers.URLField(allow_null=True)
+    thumbnail_url = serializers.URLField(allow_null=True)
+    download_url = serializers.URLField(allow_null=True)
+    vary_url = serializers.URLField()
+
+
+def variant_data(task: GenerationTask, variant: GenerationTask) -> dict[str, Any]:
+    """Variant `variant` of `task` (the task itself when it has one image), from rows
+    already fetched: its attempts are prefetched, its `varied_from` read by id."""
+    attempts = list(variant.attempt_set.all())
+    reported = [a for a in attempts if isinstance(a.quality_report, dict)]
+    report = reported[-1].quality_report if reported else None
+    number = variant.variant_number or 1
+    urls = selectors.variant_urls(task, number)
+    ready = bool(variant.image) and variant.status == TaskStatus.SUCCESS
+    chosen_id = task.chosen_variant_id if task.has_variants else task.pk
+    numbers = {v.pk: v.variant_number for v in selectors.variants_of(task)}
+    return {
+        "number": number,
+        "status": variant.status,
+        **progress.progress(variant, attempts),
+        "attempts": variant.attempts,
+        "max_attempts": variant.max_attempts,
+        "passed": bool(report["passed"]) if report else None,
+        "checks": report.get("checks", []) if report else [],
+        "score": variant.score,
+        "chosen": ready and variant.pk == chosen_id,
+        "varied_from": numbers.get(variant.varied_from_id),
+        "error": variant.last_error,
+        "image_url": urls["image_url"] if ready else None,
+        "thumbnail_url": urls["thumbnail_url"] if ready else None,
+        "download_url": urls["download_url"] if ready else None,
+        "vary_url": urls["vary_url"],
+    }
+
+
 class GenerationTaskDetailSerializer(GenerationTaskSerializer):
     """A task with every attempt: its prompt, image links and quality report; a poster's
-    format, text and layout, and its clean background's link."""
+    format, text and layout, and its clean background's link; its variants."""
 
     attempt_details = GenerationAttemptSerializer(source="attempt_set", many=True, read_only=True)
     poster = serializers.SerializerMethodField()
     poster_layout = serializers.JSONField(read_only=True)
+    layout = serializers.JSONField(source="poster_layout", read_only=True)
     background_url = serializers.SerializerMethodField()
+    variant_count = serializers.SerializerMethodField()
+    chosen_variant = serializers.SerializerMethodField()
+    variants = serializers.SerializerMethodField()
 
     class Meta(GenerationTaskSerializer.Meta):
         fields = [
@@ -205,9 +289,29 @@ class GenerationTaskDetailSerializer(GenerationTaskSerializer):
             "attempt_details",
             "poster",
             "poster_layout",
+            "layout",
             "background_url",
+            "variant_count",
+            "chosen_variant",
+            "score",
+            "variants",
         ]
         read_only_fields = fields
+
+    def get_variant_count(self, task: GenerationTask) -> int:
+        return len(selectors.variants_of(task))
+
+    def get_chosen_variant(self, task: GenerationTask) -> int | None:
+        """The number of the variant the task shows (downloads, shares); null before one
+        is ready."""
+        if not task.has_variants:
+            return 1 if task.status == TaskStatus.SUCCESS and task.image else None
+        numbers = {v.pk: v.variant_number for v in selectors.variants_of(task)}
+        return numbers.get(task.chosen_variant_id)
+
+    @extend_schema_field(VariantSerializer(many=True))
+    def get_variants(self, task: GenerationTask) -> list[dict[str, Any]]:
+        return [variant_data(task, variant) for variant in selectors.variants_of(task)]
 
     @extend_schema_field(PosterSerializer(allow_null=True))
     def get_poster(self, task: GenerationTask) -> dict[str, Any] | None:
@@ -216,6 +320,19 @@ class GenerationTaskDetailSerializer(GenerationTaskSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_background_url(self, task: GenerationTask) -> str | None:
         return selectors.task_urls(task)["background_url"] if task.background else None
+
+
+class ChooseInputSerializer(serializers.Serializer):
+    variant = StrictIntegerField(help_text="Номер варианта из variants.")
+
+
+class VaryInputSerializer(serializers.Serializer):
+    strength = serializers.ChoiceField(
+        choices=["subtle", "strong"],
+        default="subtle",
+        help_text="subtle: тот же промпт, другое зерно; strong: промпт другими словами.",
+        error_messages={"invalid_choice": "strength: subtle или strong."},
+    )
 
 
 class PosterTextInputSerializer(serializers.Serializer):

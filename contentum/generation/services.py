@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from contentum.common.exceptions import ApplicationError, ConflictError
 from contentum.design.models import Format
-from contentum.generation import events, posters, quotas, selectors, steps
+from contentum.generation import events, posters, quotas, selectors, steps, variants
 from contentum.generation.models import (
     ACTIVE_STATUSES,
     MAX_ATTEMPTS,
@@ -95,6 +95,7 @@ def generation_task_create(
     enrich_first: bool = False,
     poster_format: Format | None = None,
     poster_text: dict[str, Any] | None = None,
+    variant_count: int = 1,
 ) -> GenerationTask:
     """Validates, stores a PENDING task, audits `generation.queued` and sends the first step
     once the caller's transaction commits. Bad input is a 400 ApplicationError naming the
@@ -105,7 +106,10 @@ def generation_task_create(
 
     `poster_format`: the result is a poster of that format's exact size with
     `poster_text` (title, lines, call to action) typeset on it; `width`×`height` are then
-    the size the provider draws. A text that cannot fit is a 400 naming the field."""
+    the size the provider draws. A text that cannot fit is a 400 naming the field.
+
+    `variant_count` > 1: the task is a brief whose images are that many variants, run side
+    by side (variants.py); 1..GENERATION_VARIANTS_MAX, else a 400 naming the range."""
     poster: dict[str, Any] = {}
     if poster_format is not None:
         text = posters.clean_text(**poster_text) if poster_text else {}
@@ -125,6 +129,7 @@ def generation_task_create(
         prompt_history=prompt_history,
         origin=origin,
         enrich_first=enrich_first and prompt_history is not None,
+        variant_count=variant_count,
         **poster,
     )
 
@@ -135,10 +140,11 @@ def _task_create(
     prompt, negative = _validate_prompt(fields["prompt"], fields["negative_prompt"])
     size = _validate_size(fields["width"], fields["height"])
     max_attempts = validate_max_attempts(fields["max_attempts"])
+    variant_count = variants.validate_variant_count(fields.get("variant_count", 1))
     # Everything that can refuse is checked above or before the first write: no savepoint
     # needed inside a caller's.
     with transaction.atomic(savepoint=False):
-        quotas.quota_charge(owner)
+        quotas.quota_charge(owner, images=variant_count)
         task = GenerationTask(
             owner=owner,
             chat=fields["chat"],
@@ -155,11 +161,20 @@ def _task_create(
             poster_format=fields.get("poster_format"),
             poster_canvas=fields.get("poster_canvas") or {},
             poster_text=fields.get("poster_text") or {},
+            has_variants=variant_count > 1,
+            variants_asked=variant_count,
+            images_charged=variant_count,
         )
-        task.deadline_at = steps.deadline(steps.first_step(task))
+        launch_now = task.has_variants and not task.enrich_first
+        if not launch_now:
+            task.deadline_at = steps.deadline(steps.first_step(task))
         task.save(force_insert=True)
         events.task_queued(actor=actor, task=task)
-        steps.enqueue(task, steps.first_step(task))
+        if launch_now:
+            variants.variants_launch(task)
+            task.save()
+        else:
+            steps.enqueue(task, steps.first_step(task))
     return task
 
 
@@ -186,13 +201,15 @@ def generation_task_generate(
     width: int | None = None,
     height: int | None = None,
     origin: str = "",
+    variant_count: int = 1,
 ) -> GenerationTask:
     """Assembles the prompt (a history row) and queues its generation, all or nothing:
-    a refused size or attempt count stores neither."""
+    a refused size, attempt or variant count stores neither."""
     size = requested_size(
         aspect_ratio=aspect_ratio, width=width, height=height, parameters=parameters
     )
     validate_max_attempts(max_attempts)
+    variants.validate_variant_count(variant_count)
     with transaction.atomic():
         history = prompt_assemble(user=user, parameters=parameters, template=template)
         return generation_task_create(
@@ -204,6 +221,7 @@ def generation_task_generate(
             max_attempts=max_attempts,
             prompt_history=history,
             origin=origin,
+            variant_count=variant_count,
         )
 
 
@@ -212,19 +230,33 @@ def _lock(task: GenerationTask) -> GenerationTask:
 
 
 def generation_task_cancel(*, actor: Any, task: GenerationTask) -> GenerationTask:
-    """Stops a PENDING or RUNNING task; its in-flight messages become stale. 409 otherwise."""
+    """Stops a PENDING or RUNNING task, and every variant it is running; their in-flight
+    messages become stale. 409 once it has finished."""
     with transaction.atomic():
+        # Variants first, then their brief: the order a variant's own end takes them in.
+        running = list(
+            GenerationTask.objects.select_for_update()
+            .filter(brief_id=task.pk, status__in=ACTIVE_STATUSES)
+            .order_by("pk")
+        )
         task = _lock(task)
         if task.is_finished:
             raise ConflictError(
                 "Задача уже завершена: отменять нечего.", errors={"status": [task.status]}
             )
-        attempt = steps.current_attempt(task)
-        if attempt is not None and not attempt.is_finished:
-            attempt.status, attempt.finished_at = AttemptStatus.CANCELLED, timezone.now()
-            attempt.save(update_fields=["status", "finished_at"])
-        steps.finish(task, TaskStatus.CANCELLED, reason="Генерация отменена.", actor=actor)
+        for variant in running:
+            _stop(variant, actor=actor, settle=False)
+        _stop(task, actor=actor)
     return task
+
+
+def _stop(task: GenerationTask, *, actor: Any, settle: bool = True) -> None:
+    attempt = steps.current_attempt(task)
+    if attempt is not None and not attempt.is_finished:
+        attempt.status, attempt.finished_at = AttemptStatus.CANCELLED, timezone.now()
+        attempt.save(update_fields=["status", "finished_at"])
+    reason = "Генерация отменена."
+    steps.finish(task, TaskStatus.CANCELLED, reason=reason, actor=actor, settle=settle)
 
 
 def generation_task_retry(*, actor: Any, task: GenerationTask, origin: str = "") -> GenerationTask:
@@ -261,6 +293,11 @@ def generation_task_retry(*, actor: Any, task: GenerationTask, origin: str = "")
             poster_format=original.poster_format,
             poster_canvas=original.poster_canvas,
             poster_text=original.poster_text,
+            variant_count=(
+                min(original.variants_asked, settings.GENERATION_VARIANTS_MAX)
+                if original.has_variants
+                else 1
+            ),
         )
         events.task_retried(actor=actor, task=original, retry=retry)
     return retry
@@ -275,22 +312,25 @@ def generation_task_text_update(
     call_to_action: Any = "",
 ) -> GenerationTask:
     """New text on a finished poster, re-composed from its stored background: no provider
-    call, no attempt. Text that cannot fit is a 400 naming the field; nothing changes."""
+    call, no attempt. Text that cannot fit is a 400 naming the field; nothing changes.
+    A task with variants changes its chosen variant's poster, which it then shows."""
     font = task.poster_text.get("font", "")  # the brief's choice stays
     text = posters.clean_text(title=title, lines=lines, call_to_action=call_to_action, font=font)
-    if task.status != TaskStatus.SUCCESS or not task.background or not task.poster_canvas:
+    poster_task = task.chosen_variant if task.has_variants else task
+    ready = task.status == TaskStatus.SUCCESS and poster_task is not None
+    if not (ready and poster_task.background and poster_task.poster_canvas):
         raise ConflictError(
             "Текст можно изменить только у готового постера.", errors={"status": [task.status]}
         )
-    with task.background.open("rb") as stored:
+    with poster_task.background.open("rb") as stored:
         background = posters.open_png(stored.read())
     # Typesetting and encoding take a few hundred ms: before the row lock, not under it.
     poster = posters.compose_poster(
-        background, snapshot=task.poster_canvas, text=text, interactive=True
+        background, snapshot=poster_task.poster_canvas, text=text, interactive=True
     )
-    label = f"{task.attempts}-{uuid.uuid4().hex[:8]}"
+    label = f"{poster_task.attempts}-{uuid.uuid4().hex[:8]}"
     with transaction.atomic():
-        locked = _lock(task)
+        locked = _lock(poster_task)
         if locked.status != TaskStatus.SUCCESS:
             raise ConflictError("Постер больше не готов: обновите страницу.")
         old = [f.name for f in (locked.image, locked.thumbnail) if posters.is_poster_file(f.name)]
@@ -305,8 +345,15 @@ def generation_task_text_update(
         locked.save(
             update_fields=["image", "thumbnail", "poster_text", "poster_layout", "updated_at"]
         )
-        events.task_text_changed(actor=actor, task=locked)
-    return locked
+        if locked.brief_id is None:
+            events.task_text_changed(actor=actor, task=locked)
+            return locked
+        brief = _lock(task)  # after its variant: the order a variant's end takes them in
+        if brief.chosen_variant_id == locked.pk:
+            brief.show(locked)
+            brief.save()
+        events.task_text_changed(actor=actor, task=brief)
+    return brief
 
 
 @dataclass

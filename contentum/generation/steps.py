@@ -16,10 +16,11 @@ task's deadline passes (the step's countdown and its own time limit: `deadline`)
 
 Messages are sent by Celery task name (`TASK_NAMES`), never through the task objects:
 `tasks` runs the pipeline, which schedules through this module, so importing `tasks` here
-would close a circle. Imports go one way only: tasks → pipeline → outcomes → steps, and
-services → steps. By name, a process that never loaded `tasks` (the web) publishes with
-`send_task`, routed by CELERY_TASK_ROUTES; one that did (a worker, the tests) goes through
-the registered task, so eager Celery runs it in place.
+would close a circle. Imports go one way only: tasks → pipeline → outcomes → steps,
+pipeline and services → variants → steps, and services → steps. By name, a process that
+never loaded `tasks` (the web) publishes with `send_task`, routed by CELERY_TASK_ROUTES;
+one that did (a worker, the tests) goes through the registered task, so eager Celery runs
+it in place.
 """
 
 import logging
@@ -32,7 +33,13 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from contentum.generation import events
-from contentum.generation.models import GenerationAttempt, GenerationTask, TaskStatus
+from contentum.generation.models import (
+    FINISHED_STATUSES,
+    SHOWN_FIELDS,
+    GenerationAttempt,
+    GenerationTask,
+    TaskStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,13 +99,42 @@ def schedule(task: GenerationTask, step: str, countdown: float = 0.0, *, send: b
     return task.step_token
 
 
-def finish(task: GenerationTask, status: str, *, reason: str = "", actor: object = None) -> None:
-    """Ends the locked task: its audit row and the listeners, in the caller's transaction."""
+# What settling a brief reads of its variants.
+SETTLE_FIELDS = (
+    "id",
+    "status",
+    "score",
+    "variant_number",
+    "last_error",
+    "attempts",
+    "varied_from_id",
+)
+
+
+def finish(
+    task: GenerationTask,
+    status: str,
+    *,
+    reason: str = "",
+    actor: object = None,
+    settle: bool = True,
+    variants: list | None = None,
+) -> None:
+    """Ends the locked task: its audit row and the listeners, in the caller's transaction.
+    A variant's end settles its brief instead (`settle=False`: the caller ends the brief
+    itself, as a cancel does); only a task the user asked for is told to listeners. A
+    brief's `variants` (SETTLE_FIELDS rows) spare reading them again when already read."""
     task.status = status
     task.finished_at = timezone.now()
     task.last_error = "" if status == TaskStatus.SUCCESS else reason
     task.step_token += 1  # whatever message is still out there is now stale
     task.deadline_at = None
+    if task.has_variants:
+        if variants is None:
+            variants = list(task.variants.values_list(*SETTLE_FIELDS, named=True))
+        task.images_charged = _charged_variants(variants)
+    elif task.attempts == 0:
+        task.images_charged = 0  # ended before any image: nothing is charged
     task.save()
     if status == TaskStatus.SUCCESS:
         events.task_succeeded(task=task)
@@ -106,7 +142,46 @@ def finish(task: GenerationTask, status: str, *, reason: str = "", actor: object
         events.task_failed(task=task)
     else:
         events.task_cancelled(actor=actor, task=task)
-    events.notify_finished(task)
+    if task.brief_id is None:
+        events.notify_finished(task)
+    elif settle:
+        settle_brief(task)
+
+
+def _charged_variants(variants) -> int:
+    """What a brief costs once it ends: the variants it launched that drew something
+    (a «Ещё похожий» variant carries its own charge)."""
+    return sum(1 for v in variants if v.varied_from_id is None and v.attempts > 0)
+
+
+def settle_brief(variant: GenerationTask) -> None:
+    """After one of its variants ended: the brief shows its best-scoring successful variant
+    (unless the user chose one, or the brief had already finished: a published link does
+    not change under its reader), and finishes once none of its variants is running.
+    Runs once per variant under the brief's row lock: it reads what it decides on and
+    writes the brief only when that changes."""
+    brief = GenerationTask.objects.select_for_update().get(pk=variant.brief_id)
+    variants = list(
+        GenerationTask.objects.filter(brief_id=brief.pk)
+        .order_by("variant_number")
+        .values_list(*SETTLE_FIELDS, named=True)
+    )
+    done = [v for v in variants if v.status == TaskStatus.SUCCESS]
+    best = max(done, key=lambda v: (v.score or 0.0, -v.variant_number), default=None)
+    keep = brief.chosen_by_user or (brief.is_finished and brief.chosen_variant_id)
+    shown = best is not None and not keep and brief.chosen_variant_id != best.id
+    if shown:
+        brief.show(variant if best.id == variant.pk else GenerationTask.objects.get(pk=best.id))
+    if brief.is_finished or any(v.status not in FINISHED_STATUSES for v in variants):
+        if shown:
+            brief.save(update_fields=[*SHOWN_FIELDS, "updated_at"])
+        return
+    if brief.chosen_variant_id is not None:
+        finish(brief, TaskStatus.SUCCESS, variants=variants)
+        return
+    errors = [f"вариант {v.variant_number}: {v.last_error}" for v in variants if v.last_error]
+    reason = "Ни один вариант не получился. " + "; ".join(errors)
+    finish(brief, TaskStatus.FAILED, reason=reason.strip(), variants=variants)
 
 
 def current_attempt(task: GenerationTask, number: int | None = None) -> GenerationAttempt | None:
@@ -154,10 +229,11 @@ def lock(task_id: str, token: int) -> GenerationTask | None:
 
 def reschedule(task: GenerationTask, token: int, step: str, countdown: float) -> None:
     """`schedule` without a row lock: a compare-and-set on the token, in one UPDATE. Of two
-    copies of a message only one moves the token; the other sends nothing."""
+    copies of a message only one moves the token; the other sends nothing. `updated_at`
+    stays: a poll that found the job pending changes nothing a client sees (its ETag)."""
     moved = GenerationTask.objects.filter(
         pk=task.pk, step_token=token, status=TaskStatus.RUNNING
-    ).update(step_token=token + 1, deadline_at=deadline(step, countdown), updated_at=timezone.now())
+    ).update(step_token=token + 1, deadline_at=deadline(step, countdown))
     if moved:
         task.step_token = token + 1
         enqueue(task, step, countdown)

@@ -13,9 +13,10 @@ validate_key = RegexValidator(rf"^{KEY_PATTERN}\Z", KEY_MESSAGE)
 
 
 # Choice questions whose options are not stored but computed when the question is asked
-# (from earlier answers): `format` offers the formats of the platform answered before it.
-# Options and a default stored for them are ignored.
-COMPUTED_OPTIONS_KEYS = frozenset({"format"})
+# (from earlier answers or settings): `format` offers the formats of the platform answered
+# before it, `variant_count` 1 … GENERATION_VARIANTS_MAX. Options and a default stored for
+# them are ignored.
+COMPUTED_OPTIONS_KEYS = frozenset({"format", "variant_count"})
 
 
 class QuestionKind(models.TextChoices):

@@ -66,6 +66,15 @@ GENERATION_SHARE_TTL_SECONDS = env.int("GENERATION_SHARE_TTL_SECONDS", default=2
 # jobs drawn again after a lost answer, are not charged to the user.
 GENERATION_MONTHLY_QUOTA = env.int("GENERATION_MONTHLY_QUOTA", default=0)
 
+# Variants: a brief yields this many posters to choose from unless the user answers the
+# chat's `variant_count` question (or `generate/` gets `variant_count`); at most the
+# maximum, which may not exceed 4 (variants run side by side at the provider).
+VARIANTS_HARD_LIMIT = 4
+GENERATION_VARIANTS_MAX = min(max(env.int("GENERATION_VARIANTS_MAX", default=4), 1), 4)
+GENERATION_VARIANTS_DEFAULT = min(
+    max(env.int("GENERATION_VARIANTS_DEFAULT", default=2), 1), GENERATION_VARIANTS_MAX
+)
+
 # --- Pipeline ---------------------------------------------------------------------------
 # Retryable provider trouble (queue full, 429, 5xx, timeouts) per attempt, each retried
 # after an exponential backoff (base, doubled each time, capped; Retry-After honoured up

@@ -14,6 +14,7 @@ DEFAULT_ANSWERS = {
     "composition_focus": "актриса в белом платье на фоне озера",
     "color_palette": "пастельные голубые и серые тона",
     "visual_associations": "озеро, чайка, закат",
+    "variant_count": "1",
     "platform": "VK",
     "format": "Истории / клипы 9:16",
 }

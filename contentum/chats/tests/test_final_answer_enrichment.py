@@ -167,3 +167,29 @@ def test_parameters_posted_directly_wait_no_longer_than_the_budget(
         action="prompt.enrichment_fallback", details__reason="over_budget"
     ).exists()
     time.sleep(1.0)  # the abandoned call ends before the fake server stops
+
+
+def test_a_brief_of_variants_is_enriched_once_then_every_variant_draws_the_enriched_prompt(
+    employee, gigachat, django_capture_on_commit_callbacks
+):
+    gigachat.script(Reply(content=LLM_TEXT))
+    chat = make_chat(employee, answers=list(DEFAULT_ANSWERS).index("variant_count"))
+    for value in ["3", *list(DEFAULT_ANSWERS.values())[len(chat.answers) + 1 : -1]]:
+        client_for(employee).post(
+            "/api/messages/", {"chat": str(chat.id), "content": value}, format="json"
+        )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client_for(employee).post(
+            "/api/messages/", {"chat": str(chat.id), "content": FINAL_ANSWER}, format="json"
+        )
+    brief = GenerationTask.objects.get(pk=response.json()["data"]["generation_task_id"])
+    assert brief.has_variants and not brief.variants.exists()  # launched once enriched
+
+    run_worker(callbacks, django_capture_on_commit_callbacks)
+
+    assert len(gigachat.seen(CHAT_PATH)) == 1  # one LLM call for the brief, not one each
+    brief.refresh_from_db()
+    assert brief.status == TaskStatus.SUCCESS, brief.last_error
+    variants = list(brief.variants.order_by("variant_number"))
+    assert len(variants) == 3
+    assert all(LLM_TEXT in v.attempt_set.get(number=1).prompt for v in variants)

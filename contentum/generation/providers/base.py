@@ -30,6 +30,9 @@ class ImageRequest:
     height: int
     attempt: int = 1
     negative_prompt: str = ""
+    # A variant's own seed (0: none): providers that take one pass it on; the simulation
+    # draws a different composition from it.
+    seed: int = 0
 
 
 @dataclass(frozen=True)

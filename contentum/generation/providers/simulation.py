@@ -39,6 +39,8 @@ def _seed(prompt: str) -> int:
 
 def _digest(request: ImageRequest) -> str:
     key = f"{request.prompt}\n{request.width}x{request.height}\n{request.attempt}"
+    if request.seed:
+        key += f"\n{request.seed}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -67,7 +69,7 @@ def _rgba(colour: RGB, alpha: int) -> tuple[int, int, int, int]:
     return (*colour, alpha)
 
 
-def draw_image(prompt: str, width: int, height: int) -> Image.Image:
+def draw_image(prompt: str, width: int, height: int, seed: int = 0) -> Image.Image:
     """The prompt's picture: its palette on a gradient, with shapes its hash places.
 
     Pastel or single-colour palettes have little contrast of their own, so the gradient
@@ -75,9 +77,9 @@ def draw_image(prompt: str, width: int, height: int) -> Image.Image:
     shapes are drawn without anti-aliasing and finished with fine details, so the image
     passes the contrast and sharpness checks.
     """
-    seed = _seed(prompt)
+    seed = _seed(prompt) ^ seed  # the prompt's palette, the seed's composition
     rng = random.Random(seed)
-    colours = palette_for(prompt, seed)
+    colours = palette_for(prompt, _seed(prompt))
     ink = mix(min(colours, key=luminance), (0, 0, 0), 0.6)
     paper = mix(max(colours, key=luminance), (255, 255, 255), 0.6)
     side = min(width, height)
@@ -192,7 +194,7 @@ class SimulationProvider(ImageProvider):
         if mode == "blank":
             colour = palette_for(request.prompt, _seed(request.prompt))[0]
             return Image.new("RGB", (width, height), colour)
-        image = draw_image(request.prompt, width, height)
+        image = draw_image(request.prompt, width, height, request.seed)
         if mode == "blurred":
             image = image.filter(ImageFilter.GaussianBlur(radius=min(width, height) / 48))
         return image

@@ -81,3 +81,18 @@ def test_actions_cancel_running_tasks_and_retry_failed_ones(admin_browser, admin
     assert running.status == TaskStatus.CANCELLED
     retry = GenerationTask.objects.get(retried_from=failed)
     assert retry.owner == failed.owner
+
+
+def test_a_briefs_page_shows_its_variants_with_previews_and_scores(admin_browser, queue_task):
+    brief = queue_task(variant_count=3)
+
+    response = admin_browser.get(f"{TASKS}{brief.pk}/change/")
+    listed = admin_browser.get(TASKS, {"has_variants__exact": "1"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for variant in brief.variants.all():
+        assert f"/admin/generation/generationtask/file/{variant.pk}/thumbnail/" in html
+        assert f"№ {variant.variant_number}" in html
+        assert str(variant.score).replace(".", ",") in html or str(variant.score) in html
+    assert [t.pk for t in listed.context["cl"].result_list] == [brief.pk]

@@ -36,12 +36,13 @@ def test_the_default_scenario_is_installed_and_active():
         "composition_focus",
         "color_palette",
         "visual_associations",
+        "variant_count",
         "platform",
         "format",
     ]
     scenario = Scenario.objects.get(is_active=True)
-    assert list(scenario.questions.values_list("position", flat=True)) == list(range(1, 12))
-    assert scenario.version == 2  # 0004 changed what 0002 installed
+    assert list(scenario.questions.values_list("position", flat=True)) == list(range(1, 13))
+    assert scenario.version == 3  # 0004 and 0005 changed what 0002 installed
     for key in ("event_date", "venue"):
         line = Question.objects.get(key=key, scenario=scenario)
         assert (line.kind, line.optional) == ("text", True)
