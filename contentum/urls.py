@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("contentum.prompts.urls")),
     path("", include("contentum.chats.urls")),
     path("", include("contentum.generation.urls")),
+    path("", include("contentum.usage.urls")),
 ]
 
 # The admin's login page checks the API login's limits and writes the audit log.

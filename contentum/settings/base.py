@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "contentum.prompts",
     "contentum.chats",
     "contentum.generation",
+    "contentum.usage",
     "contentum.web",
 ]
 
