@@ -45,7 +45,10 @@ def messages(page):
     return page.locator("#messages > li")
 
 
-STEPS = 11  # the default scenario: idea, event, date, venue, … platform, format
+# The default scenario: idea, event, date, venue, genre, style, focus, palette,
+# associations, variant count, platform, format.
+STEPS = 12
+SINGLE = "1"  # the variant count that gives one image, as before variants
 
 
 def current_step(page, step: int) -> None:
@@ -85,14 +88,23 @@ SQUARE = "Квадрат 1:1 (VK, Telegram)"
 STORY = "Истории / клипы 9:16"
 
 
-def answer_all_quickly(page, poster_format: str = SQUARE, *, title="Кофейный август") -> None:
+def answer_all_quickly(
+    page, poster_format: str = SQUARE, *, title="Кофейный август", variants: str | None = SINGLE
+) -> None:
+    """Every question answered or skipped. `variants`: the variant count's quick reply,
+    or None to skip it (the server's default)."""
     type_answer(page, "Постер летней распродажи кофе")
     type_answer(page, title)
     for _ in range(4):  # date, venue, genre, style
         skip(page)
     type_answer(page, "чашка капучино")
-    for _ in range(3):  # palette, associations, platform
+    for _ in range(2):  # palette, associations
         skip(page)
+    if variants is None:
+        skip(page)
+    else:
+        quick_reply(page, variants)
+    skip(page)  # platform
     quick_reply(page, poster_format)
 
 

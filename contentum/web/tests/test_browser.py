@@ -17,6 +17,7 @@ from contentum.web.tests.live_stack import ADMIN_EMAIL, ADMIN_PASSWORD
 from contentum.web.tests.steps import (
     GENERATION_TIMEOUT_MS,
     PASSWORD,
+    SINGLE,
     STEPS,
     STORY,
     answer_all_quickly,
@@ -106,6 +107,7 @@ def test_whole_journey_from_registration_to_a_downloaded_image(page, shoot, live
     type_answer(page, "саксофонист на закате")
     quick_reply(page, "Тёплые тона")
     type_answer(page, "волны, маяк, огни набережной")
+    quick_reply(page, SINGLE)  # one poster: the variants have tests of their own
     quick_reply(page, "Telegram")
     current_step(page, STEPS)
     shoot("04-quick-replies")

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from contentum.web.tests.steps import (
+    SINGLE,
     STORY,
     expect,
     new_chat,
@@ -42,8 +43,10 @@ def chat_to_story_poster(page) -> None:
     skip(page)  # genre
     skip(page)  # style
     type_answer(page, "саксофон в свете софитов")
-    for _ in range(3):  # palette, associations, platform
-        skip(page)
+    skip(page)  # palette
+    skip(page)  # associations
+    quick_reply(page, SINGLE)  # one poster, no variants
+    skip(page)  # platform
     quick_reply(page, STORY)
     wait_for_image(page)
 

@@ -64,9 +64,9 @@ export function apiPath(path) {
   return path.startsWith("/") ? path : `/api/${path}`;
 }
 
-async function send(method, path, body, withToken, cache = "default") {
+async function send(method, path, body, withToken, cache = "default", extraHeaders = {}) {
   if (typeof body === "function") body = body(); // read at each send: tokens may have rotated
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (withToken && session.access) headers.Authorization = `Bearer ${session.access}`;
   try {
@@ -114,16 +114,24 @@ function expire() {
   return new ApiError(401, { message: SESSION_EXPIRED });
 }
 
-async function call(method, path, { body, withToken = true, as = "json", cache } = {}) {
-  let response = await send(method, path, body, withToken, cache);
+async function call(method, path, { body, withToken = true, as = "json", cache, headers } = {}) {
+  let response = await send(method, path, body, withToken, cache, headers);
   if (response.status === 401 && withToken) {
     if (!(await refreshTokens())) throw expire();
-    response = await send(method, path, body, withToken, cache);
+    response = await send(method, path, body, withToken, cache, headers);
     if (response.status === 401) throw expire();
   }
+  if (as === "revalidate") return revalidated(response, headers?.["If-None-Match"]);
   if (!response.ok) throw new ApiError(response.status, await readJson(response));
   if (as === "blob") return response.blob();
   return response.status === 204 ? null : readJson(response);
+}
+
+/** {changed: false, etag} for a 304; else {changed: true, etag, body} with the new ETag. */
+async function revalidated(response, etag) {
+  if (response.status === 304) return { changed: false, etag };
+  if (!response.ok) throw new ApiError(response.status, await readJson(response));
+  return { changed: true, etag: response.headers.get("ETag"), body: await readJson(response) };
 }
 
 export const api = {
@@ -131,6 +139,14 @@ export const api = {
   post: (path, body = {}) => call("POST", path, { body }),
   patch: (path, body) => call("PATCH", path, { body }),
   delete: (path) => call("DELETE", path),
+  // A GET that sends the ETag of the copy the caller holds: a 304 costs no body. Past the
+  // browser's cache, which would otherwise answer (or turn the 304 into a 200) by itself.
+  revalidate: (path, etag = null) =>
+    call("GET", path, {
+      as: "revalidate",
+      cache: "no-store",
+      headers: etag ? { "If-None-Match": etag } : {},
+    }),
   // `fresh`: past the browser's cache, whose copy is then replaced. The image links keep
   // their address when a poster's text changes, and the server lets them be cached.
   blob: (path, { fresh = false } = {}) =>

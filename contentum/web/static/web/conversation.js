@@ -3,8 +3,9 @@
 
 import { api } from "./api.js";
 import { $, busy, h, say } from "./dom.js";
-import { downloadButton, openViewer, showImage, taskLinks } from "./images.js";
-import { posterCard } from "./poster.js";
+import { downloadButton, openViewer, reloadImages, showImage, taskLinks } from "./images.js";
+import { posterView } from "./poster.js";
+import { variantsPanel } from "./variants.js";
 
 const POLL_MS = 1500;
 const ACTIVE = new Set(["PENDING", "RUNNING"]);
@@ -18,7 +19,7 @@ const STATUS_TEXT = {
 };
 
 let chat = null;
-let poll = null; // {taskId, startedAt, timer} while a generation is watched
+let poll = null; // {taskId, startedAt, timer, etag, task, preview} while a generation is watched
 let shown = 0; // bumps on every chat load: a late answer for a chat no longer shown is dropped
 let sending = false;
 
@@ -108,7 +109,9 @@ function tell(text) {
 function scrollToEnd() {
   const list = $("messages");
   list.scrollTop = list.scrollHeight;
-  const below = [$("answer-form"), $("progress")].find((element) => !element.hidden);
+  const below = [$("answer-form"), $("progress-variants"), $("progress")].find(
+    (element) => !element.hidden,
+  );
   (below || list.lastElementChild)?.scrollIntoView({ block: "nearest" });
 }
 
@@ -136,10 +139,12 @@ function messageItem(message, isLastResult) {
   return item;
 }
 
-/** The message's text. A finished generation ends with its download link (and the line
- * that introduces it): the download button replaces them, as the bare link needs a token. */
+/** The message's text. A finished generation (or a variant chosen later) ends with its
+ * download link and the line that introduces it: the poster's own download button
+ * replaces them, as the bare link needs a token. */
 function readableText(message) {
-  if (message.kind !== "generation_succeeded") return message.content;
+  const linked = message.kind === "generation_succeeded" || message.payload?.variant;
+  if (!linked) return message.content;
   const lines = message.content.trimEnd().split("\n");
   if (lines.length > 1 && /^https?:\/\/\S+$/.test(lines.at(-1).trim())) {
     lines.pop();
@@ -148,24 +153,30 @@ function readableText(message) {
   return lines.join("\n");
 }
 
-/** A poster, once the task says it is one; else the image's thumbnail. */
+/** A poster, once the task says it is one, else the image's thumbnail; under it the
+ * task's variants (or «Ещё похожий» alone for a single image). */
 function resultCard(payload) {
   const links = taskLinks(payload);
   const holder = h("div", { class: "result-holder", "aria-busy": "true" });
   api
     .get(`generation-tasks/${links.id}/`)
     .then(
-      (task) => (task.poster ? posterCard(task) : imageCard(links)),
-      () => imageCard(links), // the image links still work, or say why they do not
+      (task) => {
+        const view = task.poster ? posterView(task) : imageCard(links);
+        return [view.element, variantsPanel(task, { onChosen: view.update }).element];
+      },
+      () => [imageCard(links).element], // the image links still work, or say why they do not
     )
-    .then((card) => {
-      holder.replaceChildren(card);
+    .then((parts) => {
+      holder.replaceChildren(...parts);
       holder.removeAttribute("aria-busy");
       if (holder.isConnected) scrollToEnd();
     });
   return holder;
 }
 
+/** The image's thumbnail as a figure, and `update()` that loads it again (its task's
+ * links now serve another variant). */
 function imageCard(links) {
   const img = h("img", { alt: `Миниатюра изображения «${chat.title}»`, class: "thumbnail" });
   const open = h(
@@ -180,7 +191,7 @@ function imageCard(links) {
   );
   showImage(img, links.thumbnail);
   img.addEventListener("load", scrollToEnd, { once: true }); // it grows once loaded
-  return h(
+  const element = h(
     "figure",
     { class: "result" },
     open,
@@ -195,6 +206,7 @@ function imageCard(links) {
       ...downloadButton(links),
     ),
   );
+  return { element, update: () => reloadImages({ ...links, image: links.thumbnail }, img) };
 }
 
 function retryBox(payload) {
@@ -328,7 +340,7 @@ async function watchLatestTask() {
 
 function startPolling(taskId, task = null) {
   stopPolling();
-  poll = { taskId, startedAt: Date.now(), timer: null };
+  poll = { taskId, startedAt: Date.now(), timer: null, etag: null, task, preview: null };
   $("messages")
     .querySelectorAll(".retry")
     .forEach((box) => box.remove());
@@ -343,12 +355,19 @@ function stopPolling() {
   if (poll?.timer) clearTimeout(poll.timer);
   poll = null;
   $("progress").hidden = true;
+  $("progress-variants").hidden = true;
+  $("progress-variants").replaceChildren();
 }
 
+/** One poll of the watched task, with the ETag of the last answer: a 304 means no news. */
 async function tick(watch) {
   let task = null;
   try {
-    task = await api.get(`generation-tasks/${watch.taskId}/`);
+    const answer = await api.revalidate(`generation-tasks/${watch.taskId}/`, watch.etag);
+    if (answer.changed) {
+      watch.etag = answer.etag;
+      task = answer.body;
+    }
     say($("progress-error"), "");
   } catch (error) {
     if (watch !== poll) return;
@@ -362,14 +381,30 @@ async function tick(watch) {
     await load(chat.id, { announce: true });
     return;
   }
-  if (task) showProgress(task);
+  if (task) watch.task = task;
+  showProgress(watch.task);
+  if (task) showVariantsPreview(watch, task);
   watch.timer = setTimeout(() => tick(watch), POLL_MS);
+}
+
+/** A brief of several variants: its grid under the progress line fills in meanwhile. */
+function showVariantsPreview(watch, task) {
+  if ((task.variants || []).length < 2) return;
+  if (watch.preview) return watch.preview.update(task);
+  watch.preview = variantsPanel(task, { preview: true });
+  $("progress-variants").replaceChildren(watch.preview.element);
+  $("progress-variants").hidden = false;
+  scrollToEnd();
 }
 
 function showProgress(task) {
   const seconds = Math.round((Date.now() - poll.startedAt) / 1000);
   let text = "Генерация изображения: задача в очереди…";
-  if (task?.status === "RUNNING") {
+  const variants = task?.variants || [];
+  if (variants.length > 1) {
+    const done = variants.filter((variant) => !ACTIVE.has(variant.status)).length;
+    text = `Генерация изображения: готово вариантов ${done} из ${variants.length}…`;
+  } else if (task?.status === "RUNNING") {
     const attempt = Math.max(task.attempts, 1);
     text = `Генерация изображения: попытка ${attempt} из ${task.max_attempts}…`;
   }

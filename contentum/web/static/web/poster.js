@@ -44,8 +44,10 @@ function withQuery(link, query) {
   return `${link}${link.includes("?") ? "&" : "?"}${query}`;
 }
 
-/** The poster of `initialTask` (a task's detail, with its `poster`) as a figure. */
-export function posterCard(initialTask) {
+/** The poster of `initialTask` (a task's detail, with its `poster`) as a figure, and
+ * `update(task)`, which shows the task's poster again after its chosen variant changed:
+ * same links, new bytes (their ETag changed with the file names). */
+export function posterView(initialTask) {
   let task = initialTask;
   const { width, height, safe } = task.poster;
   const id = `poster-${task.id}`;
@@ -154,12 +156,22 @@ export function posterCard(initialTask) {
     });
     actions.append(toggle);
   }
-  return h(
+  const element = h(
     "figure",
     { class: "poster-result" },
     h("div", { class: "poster-stage" }, frame, editor.form),
     h("figcaption", {}, meta, actions, downloads, downloadError, safeHint, status),
   );
+  const update = async (newTask) => {
+    task = { ...newTask, poster: newTask.poster || task.poster };
+    setFileName();
+    describe();
+    // The editor held the other variant's text; closed without taking the focus.
+    editor.form.hidden = true;
+    editButton.setAttribute("aria-expanded", "false");
+    await reloadImages(links, img);
+  };
+  return { element, update };
 }
 
 // --- The safe zone ------------------------------------------------------------------------
