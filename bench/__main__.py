@@ -1,4 +1,4 @@
-"""Runs the four benchmarks one after another: `.venv/bin/python -m bench`.
+"""Runs the five benchmarks one after another: `.venv/bin/python -m bench`.
 
 Each runs in its own process: each sets Django up on its own throwaway database.
 """
@@ -11,6 +11,7 @@ BENCHMARKS = (
     "bench.burst_fusionbrain",
     "bench.worker_memory",
     "bench.posters",
+    "bench.variants",
 )
 
 
