@@ -122,9 +122,17 @@ def describe(env: dict[str, str]) -> str:
 
 class Worker:
     def __init__(
-        self, env: dict[str, str], *, concurrency: int, log: Path, beat: bool = False
+        self,
+        env: dict[str, str],
+        *,
+        concurrency: int,
+        log: Path,
+        beat: bool = False,
+        pool: str = "prefork",
+        queues: tuple[str, ...] = QUEUES,
     ) -> None:
         self.env, self.concurrency, self.log_path, self.beat = env, concurrency, log, beat
+        self.pool, self.queues = pool, queues
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Worker":
@@ -136,9 +144,9 @@ class Worker:
             "contentum",
             "worker",
             "--queues",
-            ",".join(self.env["GENERATION_QUEUE_PREFIX"] + name for name in QUEUES),
+            ",".join(self.env["GENERATION_QUEUE_PREFIX"] + name for name in self.queues),
             "--pool",
-            "prefork",
+            self.pool,
             "--concurrency",
             str(self.concurrency),
             "--loglevel",

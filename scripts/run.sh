@@ -19,6 +19,8 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-contentum.settings.base}
 
 # Settings only read var/: create it (and the secret key, unless SECRET_KEY is set) first.
 $BIN/python -m contentum.settings.var
+# A wrong provider or enricher configuration stops here, with one line naming the setting.
+$BIN/python manage.py check --fail-level ERROR
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py ensure_admin
 $BIN/python manage.py ensure_brand_kit
@@ -38,10 +40,17 @@ $BIN/gunicorn contentum.wsgi:application --access-logfile - &
 pids+=($!)
 
 prefix=${GENERATION_QUEUE_PREFIX:-}
-$BIN/celery -A contentum worker -B \
+$BIN/celery -A contentum worker -B -n "main@%h" \
   --queues "celery,${prefix}generation,${prefix}polling,${prefix}maintenance" \
   --loglevel "${CELERY_LOG_LEVEL:-info}" \
   --concurrency "${CELERY_CONCURRENCY:-2}" &
+pids+=($!)
+# Blocking provider calls (openai, gigachat: one call of 10–60 s per image) wait in
+# threads of a worker of their own, never in the prefork pool that polls Kandinsky.
+$BIN/celery -A contentum worker -n "blocking@%h" --pool threads \
+  --queues "${prefix}generation-blocking" \
+  --loglevel "${CELERY_LOG_LEVEL:-info}" \
+  --concurrency "${GENERATION_BLOCKING_CONCURRENCY:-32}" &
 pids+=($!)
 
 shown_host=$HOST

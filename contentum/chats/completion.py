@@ -53,6 +53,7 @@ def complete_chat(*, chat: Chat, origin: str = "") -> CompletionResult:
         poster_format=poster_format,
         poster_text=poster_text(chat.answers),
         variant_count=variant_count(chat.answers),
+        style_hint=chat.answers.get("visual_style", ""),
     )
     chat.prompt_parameters = parameters
     prepared = "дополняю описание" if task.enrich_first else "промпт составлен"

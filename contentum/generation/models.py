@@ -179,6 +179,9 @@ class GenerationTask(models.Model):
     )
     chosen_by_user = models.BooleanField("выбран пользователем", default=False)
     seed = models.PositiveIntegerField("зерно", default=0)
+    # The brief's visual style in its own words («акварель», «аниме»…): a provider with
+    # style presets (Fusion Brain) picks the nearest one.
+    style_hint = models.CharField("стиль", max_length=200, blank=True)
     score = models.FloatField("оценка качества", null=True, blank=True)
     # What this task costs its owner's monthly quota, in provider images (quotas.py): one
     # per task or variant the user asked for, none for our own regenerations.
@@ -254,6 +257,10 @@ class GenerationAttempt(models.Model):
     )
     number = models.PositiveSmallIntegerField("номер")
     prompt = models.CharField("промпт попытки", max_length=MAX_PROMPT_CHARS)
+    # Who drew it: the provider's name and model at the time (admins compare them; the
+    # providers' health is read from these rows).
+    provider = models.CharField("провайдер", max_length=32, blank=True)
+    model = models.CharField("модель", max_length=100, blank=True)
     provider_job_id = models.CharField("задание у провайдера", max_length=100, blank=True)
     status = models.CharField(
         "статус", max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.PENDING
@@ -282,6 +289,9 @@ class GenerationAttempt(models.Model):
 
     class Meta:
         ordering = ["task", "number"]
+        indexes = [
+            models.Index(fields=["provider", "-finished_at"], name="generation_attempt_health_idx")
+        ]
         verbose_name = "попытка генерации"
         verbose_name_plural = "попытки генерации"
         constraints = [

@@ -2,6 +2,7 @@
 
     (enrich ─▶)
     submit ─▶ poll ─(pending: re-scheduled with a countdown)─▶ poll … ─(done)─▶ checks
+      │  (a blocking provider: one `draw` call on the thread-pool queue) ─────▶ checks
       ▲                                                                          │
       └──── paraphrase + next attempt (up to max_attempts) ◀──── failed checks ──┘
                                                         passed ──▶ SUCCESS
@@ -29,19 +30,33 @@ from contentum.generation.paraphrase import Paraphraser, get_paraphraser
 from contentum.generation.providers.base import (
     ImageProvider,
     ImageRequest,
+    PollResult,
     ProviderError,
     get_image_provider,
 )
 from contentum.generation.quality import QualityReport, check_censored, run_quality_checks
-from contentum.generation.steps import ENRICH, POLL, SUBMIT
+from contentum.generation.steps import DRAW, ENRICH, POLL, SUBMIT
 from contentum.prompts import llm
 from contentum.prompts.services import enrich_parameters, prompt_reassemble
 
 logger = logging.getLogger(__name__)
 
 MIN_POLL_SECONDS = 0.05
+# The job id of an attempt a blocking provider has drawn: its answer is stored, and a
+# poll step judges it (run_poll uses the stored answer; there is no job to ask about).
+DRAWN_JOB = "drawn"
 
-__all__ = ["ENRICH", "POLL", "SUBMIT", "enrich_timed_out", "run_enrich", "run_poll", "run_submit"]
+__all__ = [
+    "DRAW",
+    "ENRICH",
+    "POLL",
+    "SUBMIT",
+    "enrich_timed_out",
+    "run_draw",
+    "run_enrich",
+    "run_poll",
+    "run_submit",
+]
 
 
 def _provider(task: GenerationTask) -> ImageProvider:
@@ -49,6 +64,13 @@ def _provider(task: GenerationTask) -> ImageProvider:
         return get_image_provider(task.provider)
     except ImproperlyConfigured as exc:
         raise ProviderError(f"Провайдер изображений не настроен: {exc}", retryable=False) from exc
+
+
+def _provider_or_none(task: GenerationTask) -> ImageProvider | None:
+    try:
+        return get_image_provider(task.provider)
+    except ImproperlyConfigured:
+        return None
 
 
 def _request(task: GenerationTask, attempt: GenerationAttempt) -> ImageRequest:
@@ -59,16 +81,28 @@ def _request(task: GenerationTask, attempt: GenerationAttempt) -> ImageRequest:
         attempt=attempt.number,
         negative_prompt=task.negative_prompt,
         seed=task.seed,
+        style_hint=task.style_hint,
     )
 
 
 def paraphraser() -> Paraphraser:
-    """GigaChat when it is configured (falling back to the rules on any failure), else rules."""
-    return get_paraphraser(llm_complete=llm.llm_complete if llm.llm_configured() else None)
+    """The configured LLM (an OpenAI-compatible chat server with ENRICHER=openai, else
+    GigaChat when it is configured), falling back to the rules on any failure; else rules."""
+    return get_paraphraser(llm_complete=llm.configured_completion())
+
+
+def _model_of(task: GenerationTask) -> str:
+    try:
+        provider = get_image_provider(task.provider)
+    except ImproperlyConfigured:
+        return ""  # the submit says why
+    return str(getattr(provider, "model", ""))[:100]
 
 
 def _new_attempt(task: GenerationTask, number: int, prompt: str) -> GenerationAttempt:
-    attempt = GenerationAttempt.objects.create(task=task, number=number, prompt=prompt)
+    attempt = GenerationAttempt.objects.create(
+        task=task, number=number, prompt=prompt, provider=task.provider, model=_model_of(task)
+    )
     task.attempts = number
     return attempt
 
@@ -163,7 +197,11 @@ def run_submit(task_id: str, token: int) -> None:
 def _submit(task: GenerationTask, attempt: GenerationAttempt, token: int) -> None:
     task_id, number = str(task.pk), attempt.number
     try:
-        job = _provider(task).submit(_request(task, attempt))
+        provider = _provider(task)
+        if provider.blocking:
+            _hand_to_draw(task_id, token, number)
+            return
+        job = provider.submit(_request(task, attempt))
     except ProviderError as exc:
         outcomes.provider_trouble(task_id, token, number, exc, step=SUBMIT)
         return
@@ -188,21 +226,83 @@ def _submit(task: GenerationTask, attempt: GenerationAttempt, token: int) -> Non
         run_poll(task_id, next_token)
 
 
-def _in_flight(task_id: str, token: int) -> GenerationAttempt | None:
-    """The attempt whose job is at the provider, with its task, if `token` is current.
-    One query: polls are the pipeline's most frequent message."""
-    return (
-        GenerationAttempt.objects.select_related("task")
-        .filter(
-            task_id=task_id,
-            task__step_token=token,
-            task__status=TaskStatus.RUNNING,
-            number=F("task__attempts"),
-            status=AttemptStatus.RUNNING,
+def _hand_to_draw(task_id: str, token: int, number: int) -> None:
+    """A blocking provider draws in one long call: it is sent to the thread-pool queue
+    (the `draw` step), so the submit's worker slot is free at once."""
+    with transaction.atomic():
+        task = steps.lock(task_id, token)
+        if task is None:
+            return
+        GenerationAttempt.objects.filter(task=task, number=number).update(
+            status=AttemptStatus.RUNNING, submitted_at=timezone.now()
         )
-        .exclude(provider_job_id="")
-        .first()
+        steps.schedule(task, DRAW)
+        task.save()
+
+
+def _running(task_id: str, token: int):
+    """The task's current attempt while it is at the provider, with its task, if `token`
+    is still the one the task waits for."""
+    return GenerationAttempt.objects.select_related("task").filter(
+        task_id=task_id,
+        task__step_token=token,
+        task__status=TaskStatus.RUNNING,
+        number=F("task__attempts"),
+        status=AttemptStatus.RUNNING,
     )
+
+
+def _drawing(task_id: str, token: int) -> GenerationAttempt | None:
+    """The attempt a blocking provider is drawing."""
+    return _running(task_id, token).first()
+
+
+def run_draw(task_id: str, token: int) -> None:
+    """Asks a blocking provider for the current attempt's image in one call (outside any
+    transaction) and stores the answer; its checks then run as a poll step would. An
+    answer already stored by an earlier delivery of this step is not asked for again."""
+    attempt = _drawing(task_id, token)
+    if attempt is None:
+        logger.info("Stale draw for generation task %s (token %s); dropped", task_id, token)
+        return
+    task, number = attempt.task, attempt.number
+    if not attempt.raw_image:
+        try:
+            result = _provider(task).draw(_request(task, attempt))
+        except ProviderError as exc:
+            outcomes.provider_trouble(task_id, token, number, exc, step=DRAW)
+            return
+        if result.state != "done":
+            _job_failed(task_id, token, number, result)
+            return
+        _store_raw(attempt, result.image_bytes or b"", result.censored)
+    _hand_to_checks(task_id, token, number)
+
+
+def _hand_to_checks(task_id: str, token: int, number: int) -> None:
+    """The drawn image waits as the attempt's stored answer; a poll step judges it. The
+    checks (decoding, measuring, typesetting: CPU) then run in the prefork pool's
+    processes side by side, not in the drawing threads under one interpreter lock, and
+    the threads only ever wait on the network."""
+    with transaction.atomic():
+        task = steps.lock(task_id, token)
+        if task is None:
+            return
+        drawn = (
+            GenerationAttempt.objects.filter(task=task, number=number, status=AttemptStatus.RUNNING)
+            .exclude(raw_image="")
+            .update(provider_job_id=DRAWN_JOB)
+        )
+        if not drawn:
+            return  # the answer was not kept (the attempt moved on): nothing to judge
+        steps.schedule(task, POLL)
+        task.save()
+
+
+def _in_flight(task_id: str, token: int) -> GenerationAttempt | None:
+    """The attempt whose job is at the provider. One query: polls are the pipeline's most
+    frequent message."""
+    return _running(task_id, token).exclude(provider_job_id="").first()
 
 
 def _store_raw(attempt: GenerationAttempt, image_bytes: bytes, censored: bool) -> None:
@@ -242,7 +342,7 @@ def run_poll(task_id: str, token: int) -> None:
     if attempt is None:
         logger.info("Stale poll for generation task %s (token %s); dropped", task_id, token)
         return
-    task, number = attempt.task, attempt.number
+    task = attempt.task
     if attempt.raw_image:
         image_bytes, censored = _stored_raw(attempt), attempt.raw_censored
     else:
@@ -251,6 +351,15 @@ def run_poll(task_id: str, token: int) -> None:
             return
         image_bytes, censored = received
         _store_raw(attempt, image_bytes, censored)
+    _judge(task, attempt, token, image_bytes, censored)
+
+
+def _judge(
+    task: GenerationTask, attempt: GenerationAttempt, token: int, image_bytes: bytes, censored: bool
+) -> None:
+    """The provider's answer, checked: the image's checks, then (for a poster) fitted,
+    typeset and the layer's checks; the attempt then ends (outcomes.attempt_checked)."""
+    task_id, number = str(task.pk), attempt.number
     try:
         prepared = prepare_image(image_bytes)
     except InvalidImage as exc:
@@ -276,12 +385,26 @@ def run_poll(task_id: str, token: int) -> None:
     )
 
 
+def _job_failed(task_id: str, token: int, number: int, result: PollResult) -> None:
+    """The provider ran the job and gave no image. A censored one is judged as a failed
+    `censored` check, so the next attempt is reworded to pass the filter."""
+    if result.censored:
+        report = QualityReport((check_censored(True),))
+        outcomes.attempt_checked(task_id, token, number, report=report, prepared=None)
+    else:
+        outcomes.attempt_failed(task_id, token, number, error=result.error, retry=result.retryable)
+
+
 def _ask_provider(
     task: GenerationTask, attempt: GenerationAttempt, token: int
 ) -> tuple[bytes, bool] | None:
     """The finished job's bytes and censored flag; otherwise `None`, the outcome (pending,
     failed, lost, provider trouble) already handled."""
     task_id, number = str(task.pk), attempt.number
+    provider = _provider_or_none(task)
+    if provider is not None and provider.blocking:  # its stored answer is gone: draw again
+        outcomes.job_lost(task_id, token, number, error="Ответ провайдера не сохранился.")
+        return None
     timeout = settings.GENERATION_JOB_TIMEOUT_SECONDS
     if attempt.submitted_at and timezone.now() - attempt.submitted_at > timedelta(seconds=timeout):
         error = f"Провайдер не вернул изображение за {timeout} с."
@@ -300,12 +423,6 @@ def _ask_provider(
         outcomes.job_lost(task_id, token, number, error=result.error)
         return None
     if result.state == "failed":
-        if result.censored:  # no image to check, but a reworded prompt may pass the filter
-            report = QualityReport((check_censored(True),))
-            outcomes.attempt_checked(task_id, token, number, report=report, prepared=None)
-        else:
-            outcomes.attempt_failed(
-                task_id, token, number, error=result.error, retry=result.retryable
-            )
+        _job_failed(task_id, token, number, result)
         return None
     return result.image_bytes or b"", result.censored

@@ -96,6 +96,7 @@ def generation_task_create(
     poster_format: Format | None = None,
     poster_text: dict[str, Any] | None = None,
     variant_count: int = 1,
+    style_hint: str = "",
 ) -> GenerationTask:
     """Validates, stores a PENDING task, audits `generation.queued` and sends the first step
     once the caller's transaction commits. Bad input is a 400 ApplicationError naming the
@@ -130,6 +131,7 @@ def generation_task_create(
         origin=origin,
         enrich_first=enrich_first and prompt_history is not None,
         variant_count=variant_count,
+        style_hint=style_hint,
         **poster,
     )
 
@@ -161,6 +163,7 @@ def _task_create(
             poster_format=fields.get("poster_format"),
             poster_canvas=fields.get("poster_canvas") or {},
             poster_text=fields.get("poster_text") or {},
+            style_hint=(fields.get("style_hint") or "").strip()[:200],
             has_variants=variant_count > 1,
             variants_asked=variant_count,
             images_charged=variant_count,
@@ -293,6 +296,7 @@ def generation_task_retry(*, actor: Any, task: GenerationTask, origin: str = "")
             poster_format=original.poster_format,
             poster_canvas=original.poster_canvas,
             poster_text=original.poster_text,
+            style_hint=original.style_hint,
             variant_count=(
                 min(original.variants_asked, settings.GENERATION_VARIANTS_MAX)
                 if original.has_variants

@@ -46,13 +46,20 @@ logger = logging.getLogger(__name__)
 ENRICH = "enrich"
 SUBMIT = "submit"
 POLL = "poll"
+DRAW = "draw"  # a blocking provider's one call (openai, gigachat), instead of polls
 # The Celery task that runs each step (defined in tasks.py; queues by these names).
-TASK_NAMES = {ENRICH: "generation.enrich", SUBMIT: "generation.submit", POLL: "generation.poll"}
+TASK_NAMES = {
+    ENRICH: "generation.enrich",
+    SUBMIT: "generation.submit",
+    POLL: "generation.poll",
+    DRAW: "generation.draw",
+}
 # Their soft time limits (read when asked: tests change settings).
 STEP_TIME_LIMITS = {
     ENRICH: lambda: settings.GENERATION_ENRICH_TIME_LIMIT,
     SUBMIT: lambda: settings.GENERATION_SUBMIT_TIME_LIMIT,
     POLL: lambda: settings.GENERATION_POLL_TIME_LIMIT,
+    DRAW: lambda: settings.GENERATION_DRAW_TIME_LIMIT,
 }
 
 
@@ -200,7 +207,7 @@ def first_step(task: GenerationTask) -> str:
 
 def resume_step(task: GenerationTask) -> str:
     """The step a task stopped at: enriching its draft prompt, polling its job if the
-    provider has one, else submitting."""
+    provider has one, else submitting (which, for a blocking provider, draws again)."""
     if task.enrich_first:
         return ENRICH
     attempt = current_attempt(task)

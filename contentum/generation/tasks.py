@@ -2,7 +2,9 @@
 
 Queues (CELERY_TASK_ROUTES in settings/generation.py): `generation` for enrichment and
 submits (they may wait on the LLM and the provider), `polling` for the short polls of every job
-in flight, `maintenance` for the sweeper. Each message is JSON: a task id and a step token.
+in flight, `generation-blocking` for the one long call of a blocking provider (a
+thread-pool worker), `maintenance` for the sweeper. Each message is JSON: a task id and a
+step token.
 `acks_late` + `reject_on_worker_lost` (set globally) redeliver a message whose worker died;
 the token makes the redelivered copy harmless (see steps.py).
 
@@ -92,6 +94,18 @@ def submit(self: Task, task_id: str, token: int) -> None:
 def poll(self: Task, task_id: str, token: int) -> None:
     """Asks the provider about the job once; re-schedules itself while it is pending."""
     _run_step(self, pipeline.POLL, pipeline.run_poll, task_id, token)
+
+
+@shared_task(
+    bind=True,
+    name="generation.draw",
+    ignore_result=True,
+    soft_time_limit=settings.GENERATION_DRAW_TIME_LIMIT,
+    time_limit=settings.GENERATION_DRAW_TIME_LIMIT + MARGIN,
+)
+def draw(self: Task, task_id: str, token: int) -> None:
+    """Asks a blocking provider for the image in one call (on the thread-pool queue)."""
+    _run_step(self, pipeline.DRAW, pipeline.run_draw, task_id, token)
 
 
 @shared_task(

@@ -99,6 +99,7 @@ def _variant_create(
         poster_format_id=brief.poster_format_id,
         poster_canvas=brief.poster_canvas,
         poster_text=brief.poster_text,
+        style_hint=brief.style_hint,
         brief=brief,
         variant_number=number,
         varied_from=varied_from,
@@ -245,6 +246,7 @@ def _become_brief(task: GenerationTask) -> None:
         brief=task,
         variant_number=1,
         seed=task.seed,
+        style_hint=task.style_hint,
         score=task.score,
         images_charged=0,  # the task keeps what it was charged
         started_at=task.started_at,

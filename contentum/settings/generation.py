@@ -5,7 +5,8 @@ from kombu import Exchange, Queue
 from contentum.settings.environment import env
 
 # --- Image provider ---------------------------------------------------------------------
-# `simulation` draws images locally (no network); `kandinsky` calls the Fusion Brain API.
+# `simulation` draws images locally (no network); `kandinsky` calls the Fusion Brain API;
+# `openai` any OpenAI-compatible /v1/images/generations; `gigachat` GigaChat's own drawing.
 IMAGE_PROVIDER = env("IMAGE_PROVIDER", default="simulation")
 # A provider answer larger than this is refused before decoding (Bad input in issue 5).
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
@@ -33,6 +34,33 @@ KANDINSKY_RUN_TIMEOUT_SECONDS = env.float("KANDINSKY_RUN_TIMEOUT_SECONDS", defau
 KANDINSKY_POLL_INTERVAL_SECONDS = env.float("KANDINSKY_POLL_INTERVAL_SECONDS", default=5.0)
 # A Fusion Brain style preset (e.g. DEFAULT, UHD, ANIME, KANDINSKY); empty sends none.
 KANDINSKY_STYLE = env("KANDINSKY_STYLE", default="")
+# Fusion Brain's public list of presets: without KANDINSKY_STYLE a brief's style picks the
+# nearest one listed (empty: no preset is sent).
+KANDINSKY_STYLES_URL = env(
+    "KANDINSKY_STYLES_URL", default="https://cdn.fusionbrain.ai/static/styles/key"
+)
+
+# An OpenAI-compatible image server (LocalAI, Ollama, stable-diffusion.cpp, vLLM-Omni,
+# OpenVINO Model Server, LiteLLM, OpenAI): its base URL as the OpenAI SDK takes it (ending
+# in /v1), a key (empty for servers that need none) and the model to ask for.
+OPENAI_IMAGE_BASE_URL = env("OPENAI_IMAGE_BASE_URL", default="")
+OPENAI_IMAGE_API_KEY = env("OPENAI_IMAGE_API_KEY", default="")
+OPENAI_IMAGE_MODEL = env("OPENAI_IMAGE_MODEL", default="")
+# The sizes the engine accepts ("1024x1024,1024x1536,1536x1024"); empty: any size asked
+# (in steps of 64). Another size is drawn at the nearest accepted one and fitted.
+OPENAI_IMAGE_SIZES = env.list("OPENAI_IMAGE_SIZES", default=[])
+# One call blocks until the image is ready (10–60 s on real engines).
+OPENAI_IMAGE_TIMEOUT_SECONDS = env.float("OPENAI_IMAGE_TIMEOUT_SECONDS", default=120.0)
+
+# GigaChat draws with its built-in text2image function (the GIGACHAT_* settings of the
+# prompts domain: credentials, scope, addresses); the model asked to draw:
+GIGACHAT_IMAGE_MODEL = env("GIGACHAT_IMAGE_MODEL", default="GigaChat-2-Max")
+GIGACHAT_IMAGE_TIMEOUT_SECONDS = env.float("GIGACHAT_IMAGE_TIMEOUT_SECONDS", default=120.0)
+
+# Blocking providers (openai, gigachat) run on a queue of their own, served by a
+# thread-pool worker of this many threads (`make run` starts it): they never hold a slot
+# of the prefork pool that polls Kandinsky.
+GENERATION_BLOCKING_CONCURRENCY = env.int("GENERATION_BLOCKING_CONCURRENCY", default=32)
 
 # --- Quality checks ---------------------------------------------------------------------
 # Luminance is measured on a 0..255 scale. Defaults pass the simulation's images and fail
@@ -101,6 +129,9 @@ GENERATION_DB_MAX_RETRIES = env.int("GENERATION_DB_MAX_RETRIES", default=5)
 GENERATION_ENRICH_TIME_LIMIT = env.int("GENERATION_ENRICH_TIME_LIMIT", default=45)
 GENERATION_SUBMIT_TIME_LIMIT = env.int("GENERATION_SUBMIT_TIME_LIMIT", default=120)
 GENERATION_POLL_TIME_LIMIT = env.int("GENERATION_POLL_TIME_LIMIT", default=30)
+# `draw` is one blocking provider call (openai, gigachat: up to its own timeout, 120 s)
+# plus the checks.
+GENERATION_DRAW_TIME_LIMIT = env.int("GENERATION_DRAW_TIME_LIMIT", default=150)
 GENERATION_SWEEP_TIME_LIMIT = env.int("GENERATION_SWEEP_TIME_LIMIT", default=60)
 GENERATION_HARD_TIME_LIMIT_MARGIN = 30
 
@@ -118,14 +149,16 @@ GENERATION_SWEEP_BATCH = env.int("GENERATION_SWEEP_BATCH", default=100)
 
 # --- Celery routing ---------------------------------------------------------------------
 # Long steps (paraphrase, submit) never delay the short polls of hundreds of jobs in
-# flight, and the sweeper runs even when both are backed up. Workers consume all three
-# (scripts/run.sh: -Q celery,generation,polling,maintenance) or are split by queue.
+# flight, and the sweeper runs even when both are backed up. The prefork worker consumes
+# celery,generation,polling,maintenance; blocking provider calls (`draw`) go to
+# generation-blocking, served by a thread-pool worker (scripts/run.sh starts both).
 # A prefix for the three queue names, only so that several deployments (or test runs)
 # can share one Redis database without taking each other's messages. With a prefix, pass
 # the prefixed names to `worker -Q` (or no -Q: CELERY_TASK_QUEUES lists them).
 GENERATION_QUEUE_PREFIX = env("GENERATION_QUEUE_PREFIX", default="")
 _QUEUE = {
-    name: f"{GENERATION_QUEUE_PREFIX}{name}" for name in ("generation", "polling", "maintenance")
+    name: f"{GENERATION_QUEUE_PREFIX}{name}"
+    for name in ("generation", "polling", "maintenance", "generation-blocking")
 }
 GENERATION_QUEUES = tuple(_QUEUE.values())
 # Declared (with Celery's default `celery` queue) so that a plain `celery -A contentum
@@ -137,6 +170,8 @@ CELERY_TASK_ROUTES = {
     "generation.enrich": {"queue": _QUEUE["generation"]},
     "generation.submit": {"queue": _QUEUE["generation"]},
     "generation.poll": {"queue": _QUEUE["polling"]},
+    # Blocking provider calls: a thread-pool worker of their own (scripts/run.sh).
+    "generation.draw": {"queue": _QUEUE["generation-blocking"]},
     "generation.sweep": {"queue": _QUEUE["maintenance"]},
 }
 

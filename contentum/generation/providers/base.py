@@ -1,8 +1,14 @@
 """The one interface every image provider implements, and the choice of provider by settings.
 
-A job is submitted once and polled until it is done. Providers never sleep: each answer
-says when to ask again, and the caller re-schedules the poll (a Celery countdown), so a
-worker carries many jobs in flight instead of holding a thread per job.
+Providers come in two kinds:
+- job-and-poll (`blocking = False`: Kandinsky, the simulation): a job is submitted once and
+  polled until it is done. They never sleep: each answer says when to ask again, and the
+  caller re-schedules the poll (a Celery countdown), so a worker carries many jobs in
+  flight instead of holding a thread per job;
+- blocking (`blocking = True`: OpenAI-compatible servers, GigaChat): one call that returns
+  the image after 10–60 s (`draw`). The pipeline runs it as a step of its own on the
+  `generation-blocking` queue, served by a thread-pool worker, so it never holds a slot
+  of the prefork pool that polls Kandinsky.
 """
 
 from abc import ABC, abstractmethod
@@ -18,6 +24,8 @@ JobState = Literal["pending", "done", "failed", "lost"]
 PROVIDERS = {
     "simulation": "contentum.generation.providers.simulation.SimulationProvider",
     "kandinsky": "contentum.generation.providers.kandinsky.KandinskyProvider",
+    "openai": "contentum.generation.providers.openai_images.OpenAIImageProvider",
+    "gigachat": "contentum.generation.providers.gigachat_images.GigaChatImageProvider",
 }
 
 
@@ -33,6 +41,9 @@ class ImageRequest:
     # A variant's own seed (0: none): providers that take one pass it on; the simulation
     # draws a different composition from it.
     seed: int = 0
+    # The brief's visual style in its own words («акварель», «аниме»…), or "": a provider
+    # with style presets (Fusion Brain) picks the nearest.
+    style_hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,20 +116,34 @@ class ProviderError(Exception):
 
 class ImageProvider(ABC):
     name: ClassVar[str]
+    blocking: ClassVar[bool] = False
 
     @classmethod
     @abstractmethod
     def from_settings(cls) -> "ImageProvider":
         """The provider as Django settings configure it."""
 
-    @abstractmethod
+    @property
+    def model(self) -> str:
+        """The model that draws (recorded on every attempt); "" when the provider has one."""
+        return ""
+
     def submit(self, request: ImageRequest) -> SubmitResult:
         """Starts a job; raises `ProviderError` when it could not be started."""
+        raise NotImplementedError(f"{self.name} draws in one call: use draw()")
 
-    @abstractmethod
     def poll(self, job_id: str, request: ImageRequest) -> PollResult:
         """Asks about a job once. A `done` result must be stored at once: Fusion Brain
         hands an image out only one time."""
+        raise NotImplementedError(f"{self.name} draws in one call: use draw()")
+
+    def draw(self, request: ImageRequest) -> PollResult:
+        """Blocking providers: draws the image in one call and answers `done` (the bytes,
+        at `request.width`×`request.height`: an engine that cannot take that size draws the
+        nearest it can and the provider fits the result) or `failed` (`censored` for a
+        refusal by the engine's content filter); raises `ProviderError` when the call did
+        not go through (401, 429 with its Retry-After, 5xx, a timeout, malformed answers)."""
+        raise NotImplementedError(f"{self.name} runs jobs: use submit() and poll()")
 
 
 def get_image_provider(name: str | None = None) -> ImageProvider:

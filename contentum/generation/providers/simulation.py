@@ -151,6 +151,10 @@ class SimulationProvider(ImageProvider):
             failure_attempts=settings.SIMULATION_FAILURE_ATTEMPTS,
         )
 
+    @property
+    def model(self) -> str:
+        return "simulation"
+
     def submit(self, request: ImageRequest) -> SubmitResult:
         # Whole milliseconds, rounded down: a job must never look submitted in the future.
         job_id = f"{JOB_PREFIX}-{int(time.time() * 1000)}-{_digest(request)}"

@@ -271,7 +271,9 @@ def test_many_concurrent_jobs_finish_together_after_the_latency(fusionbrain):
 
     assert [result.state for result in results] == ["done"] * 60
     assert len(fusionbrain.jobs) == 60
-    assert elapsed < 2
+    # Side by side, not one after another: a serial run would take at least 60 × 0.5 s.
+    # (A bound far from the real figure, ~1 s: a loaded machine must not fail it.)
+    assert elapsed < 60 * fusionbrain.latency_seconds / 4
 
 
 def test_provider_from_settings_is_shared_and_talks_to_the_configured_service(

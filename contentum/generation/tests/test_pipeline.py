@@ -31,6 +31,7 @@ class ScriptedProvider:
     """Answers polls from a script per attempt number; `submit_errors` are raised first."""
 
     name = "simulation"
+    blocking = False
 
     def __init__(self, polls: dict[int, PollResult], submit_errors=()) -> None:
         self.polls = polls
