@@ -1,6 +1,7 @@
 """A small completion call over GigaChat, shared by enrichment and the generation paraphraser.
 
-One SDK client per process (per settings), so the OAuth token is reused across requests.
+One SDK client per process and use (per settings), so the OAuth token is reused across
+requests.
 What the official SDK does right, and we rely on: it keeps the token until a minute before
 its `expires_at`, refreshing it under a lock (one OAuth call for many requests, even across
 threads), and on a 401 it drops the token, fetches a new one and repeats the request once.
@@ -17,6 +18,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import httpx
 from django.conf import settings
@@ -50,14 +52,16 @@ class LLMRefused(LLMError):
 
 
 _lock = threading.Lock()
-_cached: tuple[tuple, GigaChat] | None = None
+# One client per use: "text" (enrichment, paraphrase) and any other use that needs its own
+# timeout (drawing waits a minute where a web request waits seconds). Each keeps its token.
+_cached: dict[str, tuple[tuple, GigaChat]] = {}
 
 
 def llm_configured() -> bool:
     return bool(settings.GIGACHAT_CREDENTIALS)
 
 
-def _config() -> tuple:
+def _config(timeout: float) -> tuple:
     return (
         os.getpid(),  # a forked worker must not share the parent's connections
         settings.GIGACHAT_CREDENTIALS,
@@ -67,18 +71,24 @@ def _config() -> tuple:
         settings.GIGACHAT_AUTH_URL,
         settings.GIGACHAT_CA_BUNDLE_FILE,
         settings.GIGACHAT_VERIFY_SSL,
-        settings.GIGACHAT_TIMEOUT_SECONDS,
+        timeout,
     )
 
 
-def get_client() -> GigaChat:
-    """The process's GigaChat client, rebuilt only when the settings change."""
-    global _cached
-    config = _config()
+def shared_client(purpose: str = "text", *, timeout: float | None = None) -> GigaChat:
+    """The process's GigaChat client for one use, rebuilt only when the settings change.
+
+    The SDK's timeout belongs to the client, so a use with another timeout (`timeout`, by
+    default GIGACHAT_TIMEOUT_SECONDS) gets a client of its own under its own `purpose`; each
+    client fetches its OAuth token once and reuses it until it expires. SDK retries are off.
+    """
+    timeout = settings.GIGACHAT_TIMEOUT_SECONDS if timeout is None else timeout
+    config = _config(timeout)
     with _lock:
-        if _cached is not None and _cached[0] == config:
-            return _cached[1]
-        old, _cached = _cached, None
+        cached = _cached.get(purpose)
+        if cached is not None and cached[0] == config:
+            return cached[1]
+        old = _cached.pop(purpose, None)
         client = GigaChat(
             credentials=settings.GIGACHAT_CREDENTIALS,
             scope=settings.GIGACHAT_SCOPE,
@@ -87,22 +97,28 @@ def get_client() -> GigaChat:
             auth_url=settings.GIGACHAT_AUTH_URL or None,
             ca_bundle_file=settings.GIGACHAT_CA_BUNDLE_FILE or None,
             verify_ssl_certs=settings.GIGACHAT_VERIFY_SSL,
-            timeout=settings.GIGACHAT_TIMEOUT_SECONDS,
+            timeout=timeout,
             max_retries=0,
         )
-        _cached = (config, client)
+        _cached[purpose] = (config, client)
     if old is not None and old[0][0] == os.getpid():
         old[1].close()
     return client
 
 
+def get_client() -> GigaChat:
+    """The process's GigaChat client for text, rebuilt only when the settings change."""
+    return shared_client("text")
+
+
 def reset_client() -> None:
-    """Forgets the client (and its token). For tests and after a credentials change."""
-    global _cached
+    """Forgets the clients (and their tokens). For tests and after a credentials change."""
     with _lock:
-        old, _cached = _cached, None
-    if old is not None and old[0][0] == os.getpid():
-        old[1].close()
+        old = list(_cached.values())
+        _cached.clear()
+    for config, client in old:
+        if config[0] == os.getpid():
+            client.close()
 
 
 def _backoff(attempt: int) -> float:
@@ -179,3 +195,15 @@ def llm_complete(
     if not text:
         raise LLMError("empty", "пустой ответ")
     return text
+
+
+def configured_completion() -> Callable[[str, str], str] | None:
+    """The `complete(system_prompt, user_prompt)` of the LLM in force, for the paraphraser:
+    the OpenAI-compatible endpoint when ENRICHER=openai and OPENAI_CHAT_BASE_URL is set,
+    else GigaChat when its credentials are, else None (the paraphraser then uses its rules).
+    One LLM for both enrichment and paraphrase, so an operator configures one server."""
+    if settings.ENRICHER == "openai" and settings.OPENAI_CHAT_BASE_URL:
+        from contentum.prompts.openai_chat import openai_chat_complete  # it imports us
+
+        return openai_chat_complete
+    return llm_complete if llm_configured() else None

@@ -7,7 +7,7 @@ Enrichment expands short answers before the prompt is assembled. `builtin` works
 from contentum.settings.environment import env
 
 # --- Enrichment -------------------------------------------------------------------------
-ENRICHER = env("ENRICHER", default="builtin")  # builtin | gigachat
+ENRICHER = env("ENRICHER", default="builtin")  # builtin | gigachat | openai
 # Answers to these keys shorter than ENRICH_MAX_SHORT_LENGTH characters get expanded.
 ENRICH_KEYS = env.list("ENRICH_KEYS", default=["idea", "visual_associations"])
 ENRICH_MAX_SHORT_LENGTH = env.int("ENRICH_MAX_SHORT_LENGTH", default=80)
@@ -34,3 +34,14 @@ GIGACHAT_MAX_RETRIES = env.int("GIGACHAT_MAX_RETRIES", default=1)
 GIGACHAT_RETRY_BACKOFF_SECONDS = env.float("GIGACHAT_RETRY_BACKOFF_SECONDS", default=0.5)
 # A 429 asking to wait longer than this is not waited for: the caller falls back at once.
 GIGACHAT_RETRY_AFTER_MAX_SECONDS = env.float("GIGACHAT_RETRY_AFTER_MAX_SECONDS", default=5.0)
+
+# --- An OpenAI-compatible chat endpoint (ENRICHER=openai) -------------------------------
+# Ollama, vLLM, LiteLLM, LocalAI, OpenAI…: the base URL ending in /v1, a key (empty for
+# servers that need none) and the model. The paraphraser uses it too when ENRICHER=openai.
+OPENAI_CHAT_BASE_URL = env("OPENAI_CHAT_BASE_URL", default="")
+OPENAI_CHAT_API_KEY = env("OPENAI_CHAT_API_KEY", default="")
+OPENAI_CHAT_MODEL = env("OPENAI_CHAT_MODEL", default="")
+# Ask for a JSON object (`response_format`) where the server supports it; a server that
+# refuses the parameter is asked again without it.
+OPENAI_CHAT_JSON_MODE = env.bool("OPENAI_CHAT_JSON_MODE", default=True)
+OPENAI_CHAT_TIMEOUT_SECONDS = env.float("OPENAI_CHAT_TIMEOUT_SECONDS", default=20.0)

@@ -1,9 +1,10 @@
 """Enrichment: short answers become richer visual descriptions before the prompt is assembled.
 
 Which answers: those to `ENRICH_KEYS` shorter than `ENRICH_MAX_SHORT_LENGTH` characters (and
-not skipped). Which enricher: `ENRICHER` (`builtin` or `gigachat`). When the configured one
-fails (refusal, error, timeout, an over-long answer) the built-in one takes over; the result
-says so per key and an audit row `prompt.enrichment_fallback` records the reason.
+not skipped). Which enricher: `ENRICHER` (`builtin`, `gigachat` or `openai`). When the
+configured one fails (refusal, error, timeout, an over-long answer) the built-in one takes
+over; the result says so per key and an audit row `prompt.enrichment_fallback` records the
+reason.
 
 The answers themselves are never changed: the result keeps them apart from what enrichment
 produced and from which enricher produced it.
@@ -23,6 +24,7 @@ from contentum.prompts import events
 from contentum.prompts.enrichment.base import Enricher, EnrichmentFailed
 from contentum.prompts.enrichment.builtin import BuiltinEnricher
 from contentum.prompts.enrichment.gigachat import GigaChatEnricher
+from contentum.prompts.enrichment.openai import OpenAIChatEnricher
 from contentum.prompts.templating import clean_value
 
 __all__ = [
@@ -35,7 +37,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ENRICHERS: dict[str, type] = {"builtin": BuiltinEnricher, "gigachat": GigaChatEnricher}
+ENRICHERS: dict[str, type] = {
+    "builtin": BuiltinEnricher,
+    "gigachat": GigaChatEnricher,
+    "openai": OpenAIChatEnricher,
+}
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,16 @@
   UUID, a form body `scope=…` → `{"access_token", "expires_at"}` (milliseconds).
 - `POST /api/v1/chat/completions` (the SDK's `/chat/completions` under `base_url`):
   `Authorization: Bearer <a token it issued>` → a chat completion.
+- `GET /api/v1/files/{id}/content` (same token) → the bytes of a file put with
+  `server.put_file(...)` (a drawing's JPEG), or what a `Reply` put there says (a failure).
+  A drawing's answer carries the file as `<img src="{id}" fuse="true"/>` (`drawing(id)`).
 
 Tests script the next chat answers with `server.script(Reply(...), ...)`; unscripted calls
 answer normally with `server.content`. Every request is recorded for assertions.
 """
 
 import base64
+import io
 import json
 import threading
 import time
@@ -21,11 +25,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from PIL import Image
 
 CREDENTIALS = base64.b64encode(b"contentum-client:contentum-secret").decode()
 SCOPE = "GIGACHAT_API_PERS"
 OAUTH_PATH = "/api/v2/oauth"
 CHAT_PATH = "/api/v1/chat/completions"
+FILES_PATH = "/api/v1/files/"  # + {id}/content
 TOKEN_LIFETIME_SECONDS = 30 * 60
 
 
@@ -75,10 +81,30 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test)
 
-    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+    def do_GET(self) -> None:
+        fake = self.server.fake
+        seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, b"")
+        with fake.lock:
+            fake.requests.append(seen)
+        file_id = self.path.removeprefix(FILES_PATH).removesuffix("/content")
+        try:
+            if self.path.startswith(FILES_PATH) and self.path.endswith("/content"):
+                self._file(fake, seen, file_id)
+            else:
+                self._send(404, {"status": 404, "message": "Not found"})
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _send(
+        self,
+        status: int,
+        payload: Any,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> None:
         raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(raw)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -146,6 +172,46 @@ class _Handler(BaseHTTPRequestHandler):
         }
         self._send(200, completion, reply.headers)
 
+    def _file(self, fake: "FakeGigaChat", seen: Seen, file_id: str) -> None:
+        token = seen.headers.get("authorization", "").removeprefix("Bearer ")
+        with fake.lock:
+            fake.file_calls += 1
+            known = token in fake.tokens
+            stored = fake.files.get(file_id)
+        if not known:
+            self._send(401, {"status": 401, "message": "Token has expired"})
+            return
+        if stored is None:
+            self._send(404, {"status": 404, "message": "No such file"})
+            return
+        if isinstance(stored, bytes):
+            self._send(200, stored, content_type="image/jpeg")
+            return
+        if stored.delay:
+            time.sleep(stored.delay)
+        if stored.status != 200 or stored.raw is None:
+            body = {"status": stored.status, "message": "error"}
+            self._send(stored.status, body, stored.headers)
+            return
+        self._send(200, stored.raw, stored.headers, content_type="image/jpeg")
+
+
+def drawing(file_id: str) -> str:
+    """A chat answer that drew an image, in the words GigaChat uses."""
+    return (
+        f'Запускаю генерацию изображения. Ожидайте результат <img src="{file_id}" '
+        'fuse="true"/> - вот что у меня получилось.'
+    )
+
+
+def jpeg(width: int, height: int) -> bytes:
+    """A JPEG with a gradient and a shape, so it is neither blank nor flat."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image.paste((200, 60, 40), (width // 3, height // 3, width // 2, height // 2))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -164,6 +230,8 @@ class FakeGigaChat:
         self.tokens: set[str] = set()
         self.oauth_calls = 0
         self.chat_calls = 0
+        self.file_calls = 0
+        self.files: dict[str, bytes | Reply] = {}
         self.content = "Рыжий кот сидит на черепичной крыше под полной луной, тёплый свет окон."
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
@@ -187,6 +255,17 @@ class FakeGigaChat:
     def script(self, *replies: Reply) -> None:
         with self.lock:
             self.replies.extend(replies)
+
+    def put_file(
+        self, content: bytes | Reply | None = None, *, size: tuple[int, int] = (1024, 1024)
+    ) -> str:
+        """Stores a file (by default a JPEG drawing of `size`) and returns its id."""
+        if content is None:
+            content = jpeg(*size)
+        file_id = str(uuid.uuid4())
+        with self.lock:
+            self.files[file_id] = content
+        return file_id
 
     def seen(self, path: str) -> list[Seen]:
         with self.lock:
