@@ -7,7 +7,7 @@ from functools import wraps
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularRedocView
 from rest_framework import serializers
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -48,8 +48,12 @@ HealthSerializer = inline_serializer(
     fields={
         "status": serializers.CharField(),
         "checks": serializers.DictField(child=serializers.CharField(), required=False),
+        # /readyz?verbose=1 only: each provider's recent figures, no messages or models.
+        "providers": serializers.DictField(child=serializers.DictField(), required=False),
     },
 )
+
+VERBOSE_VALUES = {"1", "true", "yes"}
 
 
 @extend_schema(responses={200: HealthSerializer}, tags=["health"])
@@ -73,12 +77,35 @@ def _check_broker() -> None:
         conn.ensure_connection(max_retries=0)
 
 
-@extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, tags=["health"])
+def _provider_figures() -> dict[str, dict[str, object]]:
+    from contentum.generation.health import provider_health  # common sits below generation
+
+    return {health.provider: health.public() for health in provider_health()}
+
+
+@extend_schema(
+    responses={200: HealthSerializer, 503: HealthSerializer},
+    tags=["health"],
+    parameters=[
+        OpenApiParameter(
+            "verbose",
+            str,
+            description="1: also each image provider's recent figures (last success, last "
+            "error time, latency p50); no error messages, models or settings.",
+        )
+    ],
+)
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
 def readyz(request: Request) -> Response:
-    """The database and the task broker are reachable; 503 names what is not."""
+    """The database and the task broker are reachable; 503 names what is not.
+
+    `?verbose=1` adds the providers' recent figures. The probe stays open (load balancers
+    call it without credentials), so the verbose form shows figures only: error messages
+    (which may quote a provider's answer or an internal address) are for the admin's
+    «Состояние провайдеров» page. Readiness itself never depends on them.
+    """
     checks: dict[str, str] = {}
     for name, check in (("database", _check_database), ("broker", _check_broker)):
         try:
@@ -88,9 +115,15 @@ def readyz(request: Request) -> Response:
             logger.warning("readiness check %s failed: %s", name, exc)
             checks[name] = f"error: {type(exc).__name__}"
     ready = all(value == "ok" for value in checks.values())
-    return Response(
-        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
-    )
+    body: dict[str, object] = {"status": "ok" if ready else "error", "checks": checks}
+    if request.query_params.get("verbose", "").lower() in VERBOSE_VALUES and (
+        checks["database"] == "ok"
+    ):
+        try:
+            body["providers"] = _provider_figures()
+        except Exception as exc:
+            logger.warning("provider health unavailable: %s", exc)
+    return Response(body, status=200 if ready else 503)
 
 
 class OfflineRedocView(SpectacularRedocView):

@@ -67,9 +67,9 @@ def _table(report: UsageSummary) -> dict[str, object]:
     }
 
 
-@admin.register(UsageReport)
-class UsageReportAdmin(admin.ModelAdmin):
-    """Read-only: the change list is replaced by the report, nothing else is served."""
+class ReadOnlyPageAdmin(admin.ModelAdmin):
+    """A page listed on the admin index through a proxy model: its change list is replaced
+    by the page (`get_urls`), and nothing can be added, changed or deleted through it."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -79,6 +79,11 @@ class UsageReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(UsageReport)
+class UsageReportAdmin(ReadOnlyPageAdmin):
+    """The report and its CSV; nothing else is served."""
 
     def get_urls(self) -> list:
         # The report and its file only: no change, history or delete pages of tasks.
@@ -136,3 +141,6 @@ class UsageReportAdmin(admin.ModelAdmin):
             date_from=params.date_from, date_to=params.date_to, group_by=params.group_by
         )
         return usage_csv_response(report)
+
+
+from contentum.usage import health_admin  # noqa: E402, F401 - registers «Состояние провайдеров»

@@ -4,12 +4,21 @@ Transient trouble (queue full, 429, 5xx, timeouts, broken answers) raises a retr
 `ProviderError` for the caller to back off and call again; rejected requests (400, 401,
 403, 415) and failed jobs are final. One httpx client per provider keeps connections
 alive across the many short polls.
+
+Styles: Fusion Brain's presets (KANDINSKY, UHD, ANIME, DEFAULT…) are listed at a public
+address (KANDINSKY_STYLES_URL), read once per provider (so once per process) like the
+pipeline id. A brief's own words for its style («аниме», «фотореализм») pick the nearest
+preset; KANDINSKY_STYLE, when set, is sent whatever the brief says. Without a style in
+the brief no preset is sent, and an unreachable list never fails a job: it is drawn
+without one, and the list is asked for again some minutes later.
 """
 
 import base64
 import binascii
 import json
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -32,6 +41,25 @@ logger = logging.getLogger(__name__)
 
 PENDING_STATUSES = {"INITIAL", "PROCESSING"}
 ACTIVE = "ACTIVE"
+QUEUE_FULL = "DISABLED_BY_QUEUE"
+# The style list is small and static: a short timeout, and after a failure no new try
+# for a while (each submit would otherwise wait on it).
+STYLES_TIMEOUT_SECONDS = 5.0
+STYLES_RETRY_SECONDS = 300.0
+# Words of a brief's style (lower case, ё as е) and the presets they ask for, in order of
+# preference; the first one the service lists wins. Anything else gets DEFAULT ("no
+# style": the brief's words are in the prompt already), never a preset's look of its own.
+# The first rule that matches decides (painting styles named like realism come first).
+STYLE_RULES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("аниме", "анимэ", "манга", "anime", "manga"), ("ANIME",)),
+    (("сюрреал", "соцреал", "surreal"), ()),
+    (("кандинск", "kandinsky"), ("KANDINSKY",)),
+    (
+        ("фото", "реализм", "реалист", "детализ", "photo", "realis", "uhd", "4k", "8k", "hdr"),
+        ("UHD",),
+    ),
+)
+NO_STYLE = ("DEFAULT",)
 
 
 @dataclass(frozen=True)
@@ -43,6 +71,7 @@ class KandinskyConfig:
     run_timeout_seconds: float = 60.0
     poll_interval_seconds: float = 5.0
     style: str = ""
+    styles_url: str = ""  # empty: presets are sent only as KANDINSKY_STYLE says
 
     @classmethod
     def from_settings(cls) -> "KandinskyConfig":
@@ -58,6 +87,7 @@ class KandinskyConfig:
             run_timeout_seconds=settings.KANDINSKY_RUN_TIMEOUT_SECONDS,
             poll_interval_seconds=settings.KANDINSKY_POLL_INTERVAL_SECONDS,
             style=settings.KANDINSKY_STYLE,
+            styles_url=getattr(settings, "KANDINSKY_STYLES_URL", ""),
         )
 
 
@@ -89,6 +119,57 @@ def _unexpected(what: str) -> ProviderError:
     return ProviderError(f"Kandinsky прислал неожиданный ответ: {what}.", retryable=True)
 
 
+def _not_accepting(status: str) -> ProviderError:
+    """Retryable: the pipeline backs off and submits again; the message is what the web
+    client shows in the variant's progress meanwhile."""
+    if status == QUEUE_FULL:
+        message = (
+            f"Очередь Kandinsky переполнена ({status}): ждём, пока она освободится; "
+            "запрос повторяется автоматически."
+        )
+    else:
+        message = (
+            f"Kandinsky сейчас не принимает задания ({status}): запрос повторится автоматически."
+        )
+    return ProviderError(message, retryable=True)
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.lower().replace("ё", "е").split())
+
+
+def pick_style(hint: str, styles: list[dict[str, str]]) -> str:
+    """The listed preset nearest to a brief's style in its own words; "" when there is no
+    hint or nothing listed fits (then no preset is sent)."""
+    hint = _normalized(hint)
+    listed = {style["name"] for style in styles}
+    if not hint or not listed:
+        return ""
+    for style in styles:  # a preset named in the hint («аниме», «Anime»)
+        titles = (style["name"], style.get("title", ""), style.get("titleEn", ""))
+        if style["name"] != "DEFAULT" and any(
+            len(title) >= 3 and _normalized(title) in hint for title in titles
+        ):
+            return style["name"]
+    preferred = NO_STYLE
+    for words, names in STYLE_RULES:
+        if any(word in hint for word in words):
+            preferred = (*names, *NO_STYLE)
+            break
+    return next((name for name in preferred if name in listed), "")
+
+
+def _style_list(answer: Any) -> list[dict[str, str]]:
+    """The usable entries of the styles endpoint's answer (a list of {name, title, …})."""
+    if not isinstance(answer, list):
+        return []
+    return [
+        {key: str(item[key]) for key in ("name", "title", "titleEn") if item.get(key)}
+        for item in answer
+        if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"]
+    ]
+
+
 class KandinskyProvider(ImageProvider):
     name = "kandinsky"
 
@@ -103,6 +184,9 @@ class KandinskyProvider(ImageProvider):
             timeout=config.timeout_seconds,
         )
         self._pipeline_id: str | None = None
+        self._styles: list[dict[str, str]] | None = None
+        self._styles_retry_at = 0.0
+        self._styles_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls) -> "KandinskyProvider":
@@ -164,6 +248,42 @@ class KandinskyProvider(ImageProvider):
             logger.info("Kandinsky pipeline %s", self._pipeline_id)
         return self._pipeline_id
 
+    def styles(self) -> list[dict[str, str]]:
+        """The presets the service lists, read once per provider; [] while the list cannot
+        be read (asked again after STYLES_RETRY_SECONDS). Never raises."""
+        if self._styles is not None or not self.config.styles_url:
+            return self._styles or []
+        with self._styles_lock:
+            if self._styles is not None or time.monotonic() < self._styles_retry_at:
+                return self._styles or []
+            try:
+                # A public file on another host (a CDN): the keys are not sent there.
+                response = httpx.get(
+                    self.config.styles_url,
+                    timeout=min(self.config.timeout_seconds, STYLES_TIMEOUT_SECONDS),
+                    follow_redirects=True,
+                )
+                response.raise_for_status()
+                styles = _style_list(response.json())
+            except (httpx.HTTPError, ValueError) as exc:
+                styles = []
+                logger.warning("Kandinsky styles unavailable: %s", type(exc).__name__)
+            if not styles:
+                self._styles_retry_at = time.monotonic() + STYLES_RETRY_SECONDS
+                return []
+            self._styles = styles
+            logger.info("Kandinsky styles: %s", ", ".join(s["name"] for s in styles))
+            return styles
+
+    def style_for(self, request: ImageRequest) -> str:
+        """The preset to send: KANDINSKY_STYLE when set, else the one nearest to the
+        brief's style, else none."""
+        if self.config.style:
+            return self.config.style
+        if not request.style_hint.strip():
+            return ""
+        return pick_style(request.style_hint, self.styles())
+
     def availability(self) -> str:
         """The pipeline's status; an answer without one is taken as ACTIVE."""
         answer = self._call("GET", f"key/api/v1/pipeline/{quote(self.pipeline_id())}/availability")
@@ -182,8 +302,8 @@ class KandinskyProvider(ImageProvider):
             "height": request.height,
             "generateParams": {"query": query},
         }
-        if self.config.style:
-            params["style"] = self.config.style
+        if style := self.style_for(request):
+            params["style"] = style
         if request.negative_prompt:
             params["negativePromptDecoder"] = clip_words(request.negative_prompt)
         return params
@@ -194,9 +314,7 @@ class KandinskyProvider(ImageProvider):
         # run itself answers with the status when the queue is full.
         status = self.availability()
         if status.startswith("DISABLED"):
-            raise ProviderError(
-                f"Kandinsky сейчас не принимает задания ({status}).", retryable=True
-            )
+            raise _not_accepting(status)
         files = {
             "pipeline_id": (None, self.pipeline_id()),
             "params": (None, json.dumps(params, ensure_ascii=False), "application/json"),
@@ -223,9 +341,7 @@ class KandinskyProvider(ImageProvider):
         # Overloaded: instead of a job, the answer carries the pipeline's status.
         status = answer.get("pipeline_status") or answer.get("model_status")
         if status:
-            raise ProviderError(
-                f"Kandinsky сейчас не принимает задания ({status}).", retryable=True
-            )
+            raise _not_accepting(str(status))
         raise _unexpected("нет идентификатора задания")
 
     def poll(self, job_id: str, request: ImageRequest) -> PollResult:

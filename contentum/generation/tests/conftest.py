@@ -33,6 +33,7 @@ def kandinsky_pipeline(settings, media, fusionbrain):
     settings.KANDINSKY_BASE_URL = fusionbrain.base_url
     settings.KANDINSKY_API_KEY = fusionbrain.api_key
     settings.KANDINSKY_SECRET_KEY = fusionbrain.secret_key
+    settings.KANDINSKY_STYLES_URL = fusionbrain.styles_url
     settings.KANDINSKY_TIMEOUT_SECONDS = 0.3
     settings.KANDINSKY_POLL_INTERVAL_SECONDS = 0.01
     settings.PARAPHRASER = "rules"

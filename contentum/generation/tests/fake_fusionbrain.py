@@ -35,6 +35,14 @@ TEST_SECRET_KEY = "test-secret"
 PIPELINE_ID = "d0c1a2b3-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 RETRY_AFTER_SECONDS = 7
 NOT_AN_IMAGE = b"<html><body>502 Bad Gateway</body></html>"
+STYLES_PATH = "static/styles/key"
+# What cdn.fusionbrain.ai/static/styles/key lists (images shortened).
+STYLES = [
+    {"name": "KANDINSKY", "title": "Кандинский", "titleEn": "Kandinsky", "image": "k.jpg"},
+    {"name": "UHD", "title": "Детальное фото", "titleEn": "Detailed photo", "image": "u.jpg"},
+    {"name": "ANIME", "title": "Аниме", "titleEn": "Anime", "image": "a.jpg"},
+    {"name": "DEFAULT", "title": "Свой стиль", "titleEn": "No style", "image": "d.jpg"},
+]
 
 
 def small_png(side: int = 256) -> bytes:
@@ -63,6 +71,8 @@ class Job:
 def _route(method: str, path: str) -> tuple[str, str]:
     """The route name and its path argument (pipeline id or job uuid)."""
     parts = urlsplit(path).path.strip("/").split("/")
+    if method == "GET" and "/".join(parts) == STYLES_PATH:
+        return "styles", ""  # the public list of presets (a CDN, no keys)
     if parts[:3] != ["key", "api", "v1"]:
         return "unknown", ""
     rest = parts[3:]
@@ -135,7 +145,9 @@ class FakeFusionBrain:
       carried out afterwards, so a slow `run` leaves a job nobody polls), `delays_left[route]`:
       only that many next requests are delayed;
     - `forget_fetched`: as the real service does, a job whose image was handed out answers
-      404 from then on (by default it stays DONE with no files).
+      404 from then on (by default it stays DONE with no files);
+    - `styles`: what the public styles list (`STYLES_PATH`, no keys asked) answers; the
+      `styles` route takes `http_errors`, `malformed` and `delays` like the others.
     """
 
     def __init__(
@@ -161,6 +173,7 @@ class FakeFusionBrain:
         self.delays: dict[str, float] = {}
         self.delays_left: dict[str, int] = {}
         self.forget_fetched = False
+        self.styles: list[dict[str, str]] = [dict(style) for style in STYLES]
         self.received: list[Received] = []
         self.jobs: dict[str, Job] = {}
         self._image_b64 = base64.b64encode(image_png or small_png()).decode()
@@ -176,6 +189,10 @@ class FakeFusionBrain:
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/"
+
+    @property
+    def styles_url(self) -> str:
+        return f"{self.base_url}{STYLES_PATH}"
 
     def start(self) -> "FakeFusionBrain":
         self._thread.start()
@@ -201,6 +218,7 @@ class FakeFusionBrain:
             "secret_key": self.secret_key,
             "timeout_seconds": 2.0,
             "poll_interval_seconds": 0.05,
+            "styles_url": self.styles_url,
         }
         return KandinskyProvider(KandinskyConfig(**{**settings, **config}))
 
@@ -218,6 +236,12 @@ class FakeFusionBrain:
             self._stopping.wait(delay)
         if route == "unknown":
             return 404, {"message": "Not found"}
+        if route == "styles":  # public: answered whatever the headers say
+            if status := self.http_errors.get(route):
+                return status, {"message": f"Forced {status}"}
+            if route in self.malformed:
+                return 200, b'[{"name": "ANI'
+            return 200, self.styles
         if (headers.get("x-key"), headers.get("x-secret")) != (
             f"Key {self.api_key}",
             f"Secret {self.secret_key}",
