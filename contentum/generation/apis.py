@@ -392,7 +392,6 @@ class GenerationTaskViewSet(
         return success("Ссылка создана", ShareResultSerializer(data).data)
 
     @extend_schema(
-        operation_id="api_generation_tasks_share_revoke_all",
         request=None,
         responses={200: envelope(SharesRevokedSerializer)},
     )
@@ -403,7 +402,6 @@ class GenerationTaskViewSet(
         return success("Ссылки отозваны", {"revoked": revoked})
 
     @extend_schema(
-        operation_id="api_generation_tasks_share_revoke",
         request=None,
         responses={200: envelope(ShareLinkSerializer)},
         parameters=[SHARE_ID],

@@ -270,6 +270,11 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "contentum.questionnaire.models.QuestionKind",
         "MessageKindEnum": "contentum.chats.models.MessageKind",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Tags by path, readable operationIds, Russian summaries.
+        "contentum.common.openapi.postprocess_schema",
+    ],
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -10,6 +10,15 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
+from contentum.common.openapi import (
+    HTTP_METHODS,
+    OPERATION_ID,
+    SUMMARIES,
+    TAGS,
+    operation_id,
+    tag_for,
+)
+
 # Any absolute or protocol-relative URL in an attribute or a JS string: a CDN fetch.
 EXTERNAL_URL = re.compile(r"""(?:src|href|url)\s*[=:(]\s*["']?\s*(?:https?:)?//""", re.I)
 LOCAL_ASSET = re.compile(r"""(?:src|href)=["'](/static/[^"']+)["']""")
@@ -216,3 +225,74 @@ def test_audit_log_list_documents_its_filters_and_pagination(schema):
     page = schema["components"]["schemas"]["PaginatedAuditLogList"]
     assert set(page["properties"]) == {"count", "next", "previous", "results"}
     assert page["properties"]["results"]["items"] == ref("AuditLog")
+
+
+# --- Tags, operationIds and summaries (contentum/common/openapi.py) ----------------------
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield method, path, operation
+
+
+def test_every_operation_has_one_known_tag(schema):
+    for method, path, operation in operations(schema):
+        assert len(operation.get("tags", [])) == 1, (method, path, operation.get("tags"))
+        assert operation["tags"][0] in TAGS, (method, path, operation["tags"])
+    listed = [tag["name"] for tag in schema["tags"]]
+    assert listed == [name for name in TAGS if name in listed]
+    assert all(CYRILLIC.search(tag["description"]) for tag in schema["tags"])
+
+
+def test_every_operation_has_a_russian_summary_from_the_table(schema):
+    missing = [
+        (method.upper(), path, operation["operationId"])
+        for method, path, operation in operations(schema)
+        if operation["operationId"] not in SUMMARIES
+    ]
+    assert not missing, f"add these to SUMMARIES in contentum/common/openapi.py: {missing}"
+    for method, path, operation in operations(schema):
+        summary = operation.get("summary", "")
+        assert summary == SUMMARIES[operation["operationId"]], (method, path)
+        assert summary.strip() and CYRILLIC.search(summary), (method, path, summary)
+
+
+def test_the_summary_table_names_only_real_operations(schema):
+    ids = {operation["operationId"] for _, _, operation in operations(schema)}
+    assert set(SUMMARIES) - ids == set()
+
+
+def test_operation_ids_are_unique_and_readable(schema):
+    ids = [operation["operationId"] for _, _, operation in operations(schema)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for operation_id_ in ids:
+        assert OPERATION_ID.match(operation_id_), operation_id_
+
+
+def test_operations_keep_their_docstring_descriptions(schema):
+    operation = schema["paths"]["/api/generation-tasks/{id}/cancel/"]["post"]
+    assert operation["description"].startswith("Stops a task that is queued or running")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("get", "/api/audit-logs/", "listAuditLogs"),
+        ("get", "/api/generation-tasks/{id}/", "getGenerationTask"),
+        ("post", "/api/generation-tasks/{id}/choose/", "chooseGenerationTaskVariant"),
+        ("post", "/api/generation-tasks/{id}/variants/{number}/vary/", "varyGenerationTaskVariant"),
+        ("get", "/api/chats/{id}/messages/", "listChatMessages"),
+        ("patch", "/api/chats/{id}/", "updateChat"),
+        ("put", "/api/scenarios/{id}/", "replaceScenario"),
+        ("post", "/api/prompttemplates/", "createPromptTemplate"),
+        ("get", "/api/brand-kits/{id}/logo/", "getBrandKitLogo"),
+        ("delete", "/api/generation-tasks/{id}/share/{share_id}/", "revokeGenerationTaskShare"),
+    ],
+)
+def test_operation_ids_follow_the_scheme(method, path, expected):
+    assert operation_id(method, path) == expected
+    assert tag_for(path) in TAGS
