@@ -166,6 +166,15 @@ def user_approve(*, actor: User, user: User) -> User:
     return user
 
 
+def _stamp_last_login(user: User) -> None:
+    """Django admin's «Последний вход». Django sets it only for its own session logins
+    (the `user_logged_in` signal), and SIMPLE_JWT's UPDATE_LAST_LOGIN only in simplejwt's
+    own obtain view, which the API does not use: the login stamps it here, once. A token
+    refresh continues that login and leaves the row alone."""
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+
+
 def auth_login(*, email: str, password: str) -> LoginResult:
     email = email.strip().lower()
     user = authenticate(username=email, password=password)
@@ -184,6 +193,7 @@ def auth_login(*, email: str, password: str) -> LoginResult:
             raise ApplicationError(PENDING_APPROVAL, status_code=status.HTTP_403_FORBIDDEN)
         raise ApplicationError(BAD_CREDENTIALS, status_code=status.HTTP_401_UNAUTHORIZED)
     tokens = TokenPair.for_user(user)
+    _stamp_last_login(user)
     events.login_succeeded(user=user)
     return LoginResult(user=user, access=tokens.access, refresh=tokens.refresh)
 
