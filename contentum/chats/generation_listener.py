@@ -6,6 +6,7 @@ the task (exactly once per task), so the message and the status commit with it.
 
 from typing import Any
 
+from contentum.chats.failures import failure_kind, failure_text
 from contentum.chats.messages import next_seq, save_messages
 from contentum.chats.models import Chat, ChatStatus, Message, MessageKind, MessageType
 from contentum.generation.models import TaskStatus
@@ -44,18 +45,6 @@ def _variants_line(task: Any) -> str:
     )
 
 
-def _failure_text(task: Any, urls: dict[str, str]) -> str:
-    if task.status == TaskStatus.CANCELLED:
-        reason = "генерация отменена"
-    else:
-        reason = (task.last_error or "неизвестная ошибка").rstrip(".")
-    return (
-        f"❌ Не удалось сгенерировать изображение: {reason}.\n"
-        "Чтобы попробовать ещё раз, нажмите «Повторить» "
-        f"(или отправьте POST {urls['retry_url']})."
-    )
-
-
 def _locked_chat(task: Any) -> Chat | None:
     if task.chat_id is None:
         return None
@@ -91,8 +80,12 @@ class ChatGenerationListener:
             )
         else:
             status, kind = ChatStatus.FAILED, MessageKind.GENERATION_FAILED
-            text = _failure_text(task, urls)
+            # The employee reads what happened and what to do; the pipeline's own words
+            # (attempts, provider, status codes) stay in `reason` for admins and API clients.
+            failure = failure_kind(task)
+            text = failure_text(failure)
             payload["reason"] = task.last_error
+            payload["failure"] = failure.value
         chat.status = status
         _post(chat, kind=kind, text=text, payload=payload, fields=["status"])
 

@@ -38,7 +38,9 @@ from contentum.web.tests.steps import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-FAILURE = "Симуляция: провайдер временно не смог сгенерировать изображение"
+# What an employee reads: what happened, in plain Russian; the provider's own words stay
+# in the message's payload (`reason`).
+FAILURE = "сервис изображений не смог его нарисовать"
 
 
 def test_whole_journey_from_registration_to_a_downloaded_image(page, shoot, live_stack):
@@ -186,6 +188,8 @@ def test_failed_generation_shows_the_reason_and_a_retry_that_succeeds(page, shoo
         live_stack.start_worker()  # every later attempt succeeds
     expect(failure).to_contain_text("Не удалось сгенерировать изображение")
     expect(failure).to_contain_text(FAILURE)
+    expect(failure).not_to_contain_text("POST")
+    expect(failure).not_to_contain_text("http")
     expect(page.locator("#chat-status")).to_have_text("Генерация не удалась.")
     failure.scroll_into_view_if_needed()
     shoot("10-generation-failed")
