@@ -6,6 +6,8 @@ Command-line flags and GUNICORN_CMD_ARGS still override anything here.
 import gc
 import os
 
+from contentum.settings.var import VAR_DIR
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
@@ -17,6 +19,11 @@ preload_app = True
 # The access log (scripts/run.sh sends it to stdout) names the path without its query
 # string, and leaves out the referer: a shared link's `?signature=` is a secret.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)s'
+# The control socket (`gunicornc`) defaults to one path per user ($XDG_RUNTIME_DIR or
+# ~/.gunicorn/gunicorn.ctl): a second instance on the machine (another clone, another
+# port) took it over, and the first one to stop deleted the other's. Each instance keeps
+# its own beside the rest of its runtime state: `gunicornc -s var/gunicorn.ctl`.
+control_socket = str(VAR_DIR / "gunicorn.ctl")
 
 
 def when_ready(server) -> None:

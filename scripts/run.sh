@@ -39,15 +39,25 @@ trap stop INT TERM EXIT
 $BIN/gunicorn contentum.wsgi:application --access-logfile - &
 pids+=($!)
 
+# As root (a container, a CI runner) Celery warns that the worker runs with superuser
+# privileges. Its real danger, code run from a pickled message, is closed here: settings
+# accept JSON only (CELERY_ACCEPT_CONTENT), and a root worker that accepted pickle would
+# refuse to start (SecurityError; this script never sets C_FORCE_ROOT). Dropping
+# privileges (--uid) would need another user who can write var/ (database, media), which
+# root created. So, as root only, exactly that warning is silenced.
+celery_warnings=${PYTHONWARNINGS:-}
+if [ "$(id -u)" = 0 ]; then
+  celery_warnings="${celery_warnings:+$celery_warnings,}ignore:You're running the worker with superuser privileges"
+fi
 prefix=${GENERATION_QUEUE_PREFIX:-}
-$BIN/celery -A contentum worker -B -n "main@%h" \
+PYTHONWARNINGS=$celery_warnings $BIN/celery -A contentum worker -B -n "main@%h" \
   --queues "celery,${prefix}generation,${prefix}polling,${prefix}maintenance" \
   --loglevel "${CELERY_LOG_LEVEL:-info}" \
   --concurrency "${CELERY_CONCURRENCY:-2}" &
 pids+=($!)
 # Blocking provider calls (openai, gigachat: one call of 10–60 s per image) wait in
 # threads of a worker of their own, never in the prefork pool that polls Kandinsky.
-$BIN/celery -A contentum worker -n "blocking@%h" --pool threads \
+PYTHONWARNINGS=$celery_warnings $BIN/celery -A contentum worker -n "blocking@%h" --pool threads \
   --queues "${prefix}generation-blocking" \
   --loglevel "${CELERY_LOG_LEVEL:-info}" \
   --concurrency "${GENERATION_BLOCKING_CONCURRENCY:-32}" &

@@ -313,10 +313,22 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Logging ----------------------------------------------------------------------------
+# Every line of `make run` says its zone, as gunicorn's do ("[%Y-%m-%d %H:%M:%S %z]"):
+# Celery's and Django's had none, so beside gunicorn's they read as another zone. All are
+# in TIME_ZONE: Django sets the process's zone (TZ) to it when settings load, in the
+# gunicorn master before its first line (preload_app) and in each Celery worker.
+LOG_DATEFMT = "%Y-%m-%d %H:%M:%S %z"
+CELERY_WORKER_LOG_DATEFMT = LOG_DATEFMT
+CELERY_WORKER_TASK_LOG_DATEFMT = LOG_DATEFMT
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {
+            "format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s",
+            "datefmt": LOG_DATEFMT,
+        }
+    },
     # Query strings never reach a log: a shared link's signature is a secret.
     "filters": {"no_query_string": {"()": "contentum.common.logfilters.StripQueryStrings"}},
     "handlers": {
