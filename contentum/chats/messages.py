@@ -12,7 +12,8 @@ def next_seq(chat: Chat) -> int:
 
 
 def question_text(question: dict) -> str:
-    """The question as a person reads it, with its quick replies spelled out for plain clients."""
+    """The question as a person reads it, with its quick replies spelled out for plain clients
+    (the message's `content`). A client with buttons shows `payload["question_text"]`."""
     parts = [question["text"]]
     if question.get("options"):
         parts.append(f"Варианты: {', '.join(question['options'])}.")
@@ -24,9 +25,12 @@ def question_text(question: dict) -> str:
 
 
 def question_payload(chat: Chat, question: dict) -> dict:
-    """What a client needs to render `question` (the chat's current one, as asked)."""
+    """What a client needs to render `question` (the chat's current one, as asked).
+    `question_text` is the bare question: a client that shows the options as buttons and
+    its own hint says each thing once, where `content` spells them out in words."""
     return {
         "key": question["key"],
+        "question_text": question["text"],
         "kind": question["kind"],
         "options": question.get("options") or [],
         "allow_free_answer": question.get("allow_free_answer", True),

@@ -3,9 +3,10 @@
 import { api, login, logout, onSessionExpired, register, session } from "./api.js";
 import { resetConversation, setUpConversation, showChat } from "./conversation.js";
 import { $, busy, clearErrors, say, showErrors } from "./dom.js";
+import { setUpDrawer } from "./drawer.js";
 import { setUpGallery, showGallery } from "./gallery.js";
 import { forgetImages, setUpViewer } from "./images.js";
-import { currentRoute, navigate, onRoute } from "./router.js";
+import { chatPath, currentRoute, navigate, onRoute } from "./router.js";
 import { loadChats, resetSidebar, setCurrentChat, setUpSidebar } from "./sidebar.js";
 
 const TITLES = { chats: "Чаты — Contentum", gallery: "Галерея — Contentum" };
@@ -40,7 +41,22 @@ async function showApp() {
   // Admins manage users, questions, templates and tasks in the Django admin.
   $("admin-link").hidden = user?.role !== "ADMIN";
   await loadChats();
-  render(currentRoute());
+  const unfinished = await unfinishedChatToResume();
+  if (unfinished) navigate(chatPath(unfinished), { replace: true });
+  else render(currentRoute());
+}
+
+/** Opening the client at "/" (a visit, a reload, a login) goes back to the chat left
+ * unfinished, rather than to the welcome that says to start one: only one may be unfinished,
+ * so «Новый чат» would be refused. Going to "/" from inside the client shows the welcome. */
+async function unfinishedChatToResume() {
+  const route = currentRoute();
+  if (route.view !== "chats" || route.chatId) return null;
+  try {
+    return (await api.get("chats/unfinished/")).data?.id || null;
+  } catch {
+    return null; // the welcome, then: «Новый чат» says why it is refused and offers the chat
+  }
 }
 
 function render(route) {
@@ -115,6 +131,7 @@ async function signOut(event) {
 
 async function start() {
   setUpSidebar();
+  setUpDrawer();
   setUpConversation();
   setUpGallery();
   setUpViewer();

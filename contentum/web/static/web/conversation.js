@@ -139,10 +139,13 @@ function messageItem(message, isLastResult) {
   return item;
 }
 
-/** The message's text. A finished generation (or a variant chosen later) ends with its
- * download link and the line that introduces it: the poster's own download button
- * replaces them, as the bare link needs a token. */
+/** The message's text. A question shows its bare text: its options are the buttons under
+ * the list and the skip is a button too, which `content` spells out for clients without
+ * buttons (older messages have no bare text and keep their content). A finished generation
+ * (or a variant chosen later) ends with its download link and the line that introduces it:
+ * the poster's own download button replaces them, as the bare link needs a token. */
 function readableText(message) {
+  if (message.kind === "question") return questionText(message);
   const linked = message.kind === "generation_succeeded" || message.payload?.variant;
   if (!linked) return message.content;
   const lines = message.content.trimEnd().split("\n");
@@ -151,6 +154,15 @@ function readableText(message) {
     if (lines.length > 1 && lines.at(-1).trim().endsWith(":")) lines.pop();
   }
   return lines.join("\n");
+}
+
+/** A question's bare text, after what the message says before it («Вернёмся к
+ * предыдущему вопросу.» when going back); its content whole when it has no bare text. */
+function questionText(message) {
+  const bare = message.payload?.question_text;
+  if (!bare) return message.content;
+  const at = message.content.indexOf(bare);
+  return at > 0 ? message.content.slice(0, at) + bare : bare;
 }
 
 /** A poster, once the task says it is one, else the image's thumbnail; under it the
@@ -254,14 +266,37 @@ function renderComposer() {
   $("quick-replies").hidden = replies.length === 0;
   $("skip-button").hidden = !question.optional;
   $("back-button").hidden = chat.flow_step === 0;
-  const hints = [`Вопрос ${question.step} из ${question.total_steps}.`];
-  if (replies.length && question.allow_free_answer) {
-    hints.push("Выберите вариант или напишите свой.");
-  } else if (replies.length) {
-    hints.push("Выберите один из вариантов.");
-  }
-  if (question.optional) hints.push("Вопрос можно пропустить.");
-  $("answer-hint").textContent = hints.join(" ");
+  renderHint(question, replies.length > 0);
+}
+
+/** One hint under the answer box, saying only what neither the question's bubble nor the
+ * buttons say. The step is already over the bubble: here it is for screen readers alone,
+ * who hear the hint with the answer box. The skip is the «Пропустить вопрос» button; what a
+ * skip gives is said, as the bubble does not. */
+function renderHint(question, hasReplies) {
+  const step = h("span", {
+    class: "visually-hidden",
+    text: `Вопрос ${question.step} из ${question.total_steps}. `,
+  });
+  const advice = [];
+  const choose = chooseAdvice(question, hasReplies);
+  // Questions written in the admin often end with this very advice: it is not said twice.
+  if (choose && !questionSays(question, choose)) advice.push(choose);
+  if (question.optional && question.default) advice.push(`Без ответа будет «${question.default}».`);
+  $("answer-hint").replaceChildren(step, advice.join(" "));
+}
+
+function chooseAdvice(question, hasReplies) {
+  if (!hasReplies) return "";
+  return question.allow_free_answer
+    ? "Выберите вариант или напишите свой."
+    : "Выберите один из вариантов.";
+}
+
+/** Whether the question's own text already contains `sentence` (its final dot aside). */
+function questionSays(question, sentence) {
+  const text = (question.text || "").toLowerCase();
+  return text.includes(sentence.replace(/\.$/, "").toLowerCase());
 }
 
 async function sendAnswer(text) {
@@ -295,7 +330,9 @@ function accept(data) {
   chat.messages.push(userMessage, systemMessage);
   if (systemMessage.kind === "question") {
     chat.flow_step = systemMessage.payload.step - 1;
-    chat.current_question = { text: systemMessage.content, ...systemMessage.payload };
+    // As the chat's `current_question` gives it: the bare text (older servers: the content).
+    const text = systemMessage.payload.question_text || systemMessage.content;
+    chat.current_question = { text, ...systemMessage.payload };
   } else {
     chat.status = "GENERATING";
     chat.current_question = null;

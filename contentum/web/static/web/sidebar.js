@@ -2,6 +2,7 @@
 
 import { api, session } from "./api.js";
 import { $, busy, h, say } from "./dom.js";
+import { close as closeDrawer, showChatCount } from "./drawer.js";
 import { chatPath, navigate } from "./router.js";
 
 const STATUS_LABELS = {
@@ -38,9 +39,11 @@ export async function loadChats() {
   renderList();
 }
 
-/** Marks the open chat in the list (null: none). */
+/** Marks the open chat in the list (null: none). On a phone, the drawer has done its job:
+ * it closes and leaves the focus to the chat. */
 export function setCurrentChat(id) {
   currentId = id;
+  closeDrawer({ returnFocus: false });
   renderList();
 }
 
@@ -48,6 +51,7 @@ export function resetSidebar() {
   chats = [];
   currentId = null;
   hideNotice();
+  closeDrawer({ returnFocus: false });
   renderList();
 }
 
@@ -79,6 +83,7 @@ function renderList() {
   const list = $("chat-list");
   list.replaceChildren(...chats.map(chatItem));
   $("chat-list-empty").hidden = chats.length > 0;
+  showChatCount(chats.length);
 }
 
 function chatItem(chat) {
@@ -161,7 +166,9 @@ function renameForm(chat) {
         }
       },
       onkeydown: (event) => {
-        if (event.key === "Escape") cancel();
+        if (event.key !== "Escape") return;
+        event.preventDefault(); // handled: on a phone, the drawer around the list stays open
+        cancel();
       },
     },
     h("label", { for: inputId, text: "Новое название чата" }),
