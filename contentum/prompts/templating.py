@@ -13,6 +13,12 @@ Each template line is a unit: a line whose placeholders are all empty is left ou
 dangling "Стиль: "), and inside a line each sentence is treated the same way, so
 "Событие: {event_info}. {mood_hint}" keeps the first sentence when only the hint is missing.
 An empty placeholder also takes a neighbouring "," or ";" with it.
+
+A value placed mid-sentence (after "Стиль: ", after a word) starts lower-case when its first
+word is an ordinary capitalised word: "Стиль: Акварель" reads "Стиль: акварель". Names keep
+their capitals: the answers to `NAME_KEYS` and any value starting with one of their words
+("Событие: Чайка"), abbreviations ("VK", "3D-рендер"), values inside «…» and values that
+start a sentence.
 """
 
 import re
@@ -44,6 +50,9 @@ SEPARATOR_AT_END = re.compile(r"\s*(?:[,;]|\s(?:и|или))\s*$")
 SEPARATOR_AT_START = re.compile(r"^\s*[,;]\s*")
 SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?])")
 SENTENCE_END = re.compile(r"[.!?…]+\s+")
+# Answers that are names: inserted as typed wherever they go.
+NAME_KEYS = ("event_name", "venue", "platform")
+FIRST_WORD = re.compile(r"[^\s,;:.!?…()«»\"]+")
 
 
 @dataclass(frozen=True)
@@ -227,7 +236,40 @@ def _sentences(line: list[Token]) -> list[list[Token]]:
     return [sentence for sentence in sentences if sentence]
 
 
-def _render_sentence(sentence: list[Token], values: Mapping[str, str]) -> str:
+def proper_words(values: Mapping[str, str]) -> frozenset[str]:
+    """The capitalised words of the answers that are names ("Вишнёвый", "Малая", "Telegram")."""
+    words = (word for key in NAME_KEYS for word in FIRST_WORD.findall(values.get(key, "")))
+    return frozenset(word for word in words if word[:1].isupper())
+
+
+def lower_first(value: str, *, keep: frozenset[str] = frozenset()) -> str:
+    """«Силуэт актрисы» → «силуэт актрисы» for a value placed mid-sentence. Left as is: a
+    value starting with anything but a letter (a quote «…», a digit), an abbreviation or a
+    name ("VK", "МХТ", "iPhone", "Санкт-Петербург": a capital past the first letter), a
+    word of `keep`, and a lone capital letter not followed by a space ("Б", "А.")."""
+    found = FIRST_WORD.match(value)
+    if not found or not value[:1].isupper() or found.group() in keep:
+        return value
+    word = found.group()
+    if len(word) == 1 and not value[1:2].isspace():
+        return value
+    if any(char.isupper() or char.isdigit() for char in word[1:]):
+        return value
+    return value[:1].lower() + value[1:]
+
+
+def _starts_a_sentence(before: str) -> bool:
+    text = before.rstrip()
+    return not text or text[-1] in ".!?…"
+
+
+def _inside_quotes(before: str) -> bool:
+    return before.count("«") > before.count("»")
+
+
+def _render_sentence(
+    sentence: list[Token], values: Mapping[str, str], keep: frozenset[str] = frozenset()
+) -> str:
     names = [token.name for token in sentence if isinstance(token, Placeholder)]
     if names and not any(values.get(name) for name in names):
         return ""
@@ -237,6 +279,11 @@ def _render_sentence(sentence: list[Token], values: Mapping[str, str]) -> str:
         if isinstance(token, Placeholder):
             value = values.get(token.name, "")
             if value:
+                before = "".join(text for _, text in out)
+                if not (
+                    token.name in NAME_KEYS or _starts_a_sentence(before) or _inside_quotes(before)
+                ):
+                    value = lower_first(value, keep=keep)
                 out.append((True, value))
             elif len(out) >= 2 and not out[-1][0] and SEPARATOR_AT_END.search(out[-1][1]):
                 out[-1] = (False, SEPARATOR_AT_END.sub(" ", out[-1][1]))
@@ -261,8 +308,10 @@ def _render_sentence(sentence: list[Token], values: Mapping[str, str]) -> str:
 def render(body: str, values: Mapping[str, str], *, as_sentences: bool = True) -> str:
     """Fills a valid template as one paragraph; `as_sentences` makes each line a sentence."""
     kept = []
+    keep = proper_words(values)
     for line in _lines(parse(body)):
-        text = " ".join("".join(_render_sentence(s, values) for s in _sentences(line)).split())
+        sentences = _sentences(line)
+        text = " ".join("".join(_render_sentence(s, values, keep) for s in sentences).split())
         if not text:
             continue
         if as_sentences:

@@ -1,9 +1,12 @@
 """The offline enricher: a deterministic Russian expansion built from the answer and its context.
 
 It works like a careful prompt writer with a phrase book: it keeps the user's words first
-(as typed; the template decides capitals), then adds what the other answers imply — the
-focus of the composition, the texture of the chosen style, the light of the chosen palette
-— and a closing phrase about depth and detail. It avoids the words the derived
+(as typed; the template decides capitals), then adds what the other answers imply — a
+clear centre for the composition, the texture of the chosen style, the light of the chosen
+palette — and a closing phrase about depth and detail. It never repeats another answer
+(the composition focus, a style or palette name): the template places each answer once,
+and an enriched text that quoted them made the prompt say them twice («…в центре внимания
+Силуэт…. В центре композиции: Силуэт…»). It also avoids the words the derived
 placeholders (`{style_hint}`, `{mood_hint}`…) put in the template, so the prompt does not
 say the same thing twice. The wording is picked by a checksum of the answer: the same
 answers always give the same text, different ones read differently.
@@ -50,28 +53,19 @@ class BuiltinEnricher:
             return ""
         seed = zlib.crc32(f"{key}:{subject.casefold()}".encode())
         style, palette = context.get("visual_style", ""), context.get("color_palette", "")
-        texture = vocabulary.lookup(vocabulary.STYLE_TEXTURES, style) or (
-            f"в стиле «{style}»" if style else ""
-        )
-        light = vocabulary.lookup(vocabulary.PALETTE_LIGHT, palette) or (
-            f"палитра: {palette}" if palette else ""
-        )
+        # Only words the vocabulary has for a known style or palette: never their names.
+        texture = vocabulary.lookup(vocabulary.STYLE_TEXTURES, style)
+        light = vocabulary.lookup(vocabulary.PALETTE_LIGHT, palette)
 
         if key == "visual_associations":
             head = f"{subject} — {_pick(PLACEMENTS, seed)}"
-            focus = context.get("composition_focus", "")
             parts = [
-                f"не спорят с главным ({focus})" if focus else "",
+                "не спорят с главным" if context.get("composition_focus") else "",
                 "в общей гамме сцены" if palette else "",
             ]
         else:
             head = f"{subject} — {_pick(SCENES, seed)}"
-            focus = context.get("composition_focus", "") if key != "composition_focus" else ""
-            if focus and focus.casefold() not in subject.casefold():
-                focus_part = f"в центре внимания {focus}"
-            else:
-                focus_part = _pick(NO_FOCUS, seed, 4)
-            parts = [focus_part, texture, light, _pick(CLOSINGS, seed, 8)]
+            parts = [_pick(NO_FOCUS, seed, 4), texture, light, _pick(CLOSINGS, seed, 8)]
         return self._join(head, [part for part in parts if part])
 
     @staticmethod

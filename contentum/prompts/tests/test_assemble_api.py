@@ -32,8 +32,8 @@ def test_assembling_a_stored_set_with_the_active_template(employee, employee_cli
     assert set(data) == {"assembled_prompt", "negative_prompt", "history_id"}
     prompt = data["assembled_prompt"]
     assert prompt.startswith("Кот на крыше под луной.")
-    assert "Событие: Спектакль «Чайка», театральная атмосфера" in prompt
-    assert "Стиль: Акварель, акварельная живопись" in prompt
+    assert "Событие: спектакль «Чайка», театральная атмосфера" in prompt
+    assert "Стиль: акварель, акварельная живопись" in prompt
     assert "Вертикальный кадр 9:16 для поста в Telegram." in prompt
     assert "{" not in prompt and "  " not in prompt and "\n" not in prompt
     assert "водяные знаки" in data["negative_prompt"]
@@ -87,7 +87,7 @@ def test_braces_and_format_specs_in_answers_stay_literal(employee_client, answer
     )
     prompt = response.json()["data"]["assembled_prompt"]
     assert prompt.startswith(f"{answer}.")
-    assert "Стиль: Винтаж" in prompt
+    assert "Стиль: винтаж" in prompt
 
 
 @pytest.mark.django_db

@@ -42,7 +42,7 @@ def test_history_points_at_the_exact_revision_used(employee):
     )
     second = services.prompt_assemble(user=employee, parameters=parameters, template=template)
     assert (first.template_revision.number, first.assembled_prompt) == (1, "Кот.")
-    assert (second.template_revision.number, second.assembled_prompt) == (2, "Картина: Кот.")
+    assert (second.template_revision.number, second.assembled_prompt) == (2, "Картина: кот.")
     assert first.template_revision.body == "{idea}. Стиль: {visual_style}"
 
 

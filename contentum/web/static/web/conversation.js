@@ -166,7 +166,8 @@ function questionText(message) {
 }
 
 /** A poster, once the task says it is one, else the image's thumbnail; under it the
- * task's variants (or «Ещё похожий» alone for a single image). */
+ * prompt it was made from (folded) and the task's variants (or «Ещё похожий» alone for a
+ * single image). */
 function resultCard(payload) {
   const links = taskLinks(payload);
   const holder = h("div", { class: "result-holder", "aria-busy": "true" });
@@ -175,7 +176,12 @@ function resultCard(payload) {
     .then(
       (task) => {
         const view = task.poster ? posterView(task) : imageCard(links);
-        return [view.element, variantsPanel(task, { onChosen: view.update }).element];
+        const prompt = promptDetails(task);
+        const onChosen = (chosen) => {
+          prompt.update(chosen);
+          return view.update(chosen);
+        };
+        return [view.element, prompt.element, variantsPanel(task, { onChosen }).element];
       },
       () => [imageCard(links).element], // the image links still work, or say why they do not
     )
@@ -185,6 +191,27 @@ function resultCard(payload) {
       if (holder.isConnected) scrollToEnd();
     });
   return holder;
+}
+
+/** «Промпт»: the assembled prompt the image was made from, closed until asked for (a
+ * native <details>: Enter or Space on its summary opens it). Hidden while the task has no
+ * prompt text; `update(task)` shows a chosen variant's. */
+function promptDetails(task) {
+  const text = h("p", { class: "prompt-text" });
+  const element = h(
+    "details",
+    { class: "prompt-details" },
+    h("summary", { text: "Промпт" }),
+    text,
+  );
+  const update = (newTask) => {
+    const prompt = (newTask?.prompt_text || "").trim();
+    if (!prompt && newTask !== task) return; // a variant without its own text keeps the shown one
+    text.textContent = prompt;
+    element.hidden = !prompt;
+  };
+  update(task);
+  return { element, update };
 }
 
 /** The image's thumbnail as a figure, and `update()` that loads it again (its task's
