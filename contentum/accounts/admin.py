@@ -1,6 +1,8 @@
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import ReadOnlyPasswordHashField
@@ -9,16 +11,23 @@ from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
-from django.db.models import QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from rest_framework_simplejwt.token_blacklist.admin import BlacklistedTokenAdmin
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from contentum.accounts import services
 from contentum.accounts.models import User
 from contentum.audit.admin import AuditedDeletionsAdmin
+from contentum.chats.models import Chat
+from contentum.generation.models import GenerationTask, TaskStatus
+from contentum.generation.quotas import month_bounds
 
 EDITABLE = ("full_name", "role", "is_active", "monthly_image_quota")
 
@@ -118,13 +127,115 @@ class ApprovalFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _per_user(queryset: QuerySet, value) -> Coalesce:
+    """One value per user row as a correlated subquery: evaluated for the page's rows only,
+    so the list costs the same queries for 2 users as for 100 and the count stays cheap."""
+    rows = queryset.filter(owner=OuterRef("pk")).order_by().values("owner")
+    return Coalesce(Subquery(rows.annotate(value=value).values("value")[:1]), 0)
+
+
+def with_team_stats(queryset: QuerySet[User], *, now: datetime | None = None) -> QuerySet[User]:
+    """This calendar month (TIME_ZONE) of each user's generations, and their last activity.
+
+    What the user asked for are tasks without a brief (a brief's variants are its parts):
+    `images_made` ended SUCCESS, `images_failed` FAILED, both by creation time like the
+    quota; `images_charged` is the quota's own sum. Last activity is the latest of the
+    login, the newest task and the last chat change (a chat's `updated_at` moves with each
+    message): indexed look-ups, no scan of messages.
+    """
+    start, end = month_bounds(now or timezone.now())
+    tasks = GenerationTask.objects.filter(created_at__gte=start, created_at__lt=end)
+    asked = tasks.filter(brief__isnull=True)
+    return queryset.annotate(
+        images_made=_per_user(asked.filter(status=TaskStatus.SUCCESS), Count("pk")),
+        images_failed=_per_user(asked.filter(status=TaskStatus.FAILED), Count("pk")),
+        images_charged=_per_user(tasks, Sum("images_charged")),
+        last_task_at=Subquery(
+            GenerationTask.objects.filter(owner=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        ),
+        last_chat_at=Subquery(
+            Chat.objects.filter(user=OuterRef("pk"))
+            .order_by()
+            .values("user")
+            .annotate(latest=Max("updated_at"))
+            .values("latest")[:1]
+        ),
+    )
+
+
+def _short(moment: datetime | None) -> str:
+    return date_format(timezone.localtime(moment), "d.m.Y H:i") if moment else "—"
+
+
 @admin.register(User)
 class UserAdmin(AuditedDeletionsAdmin):
-    list_display = ["email", "full_name", "role", "is_active", "approved_at", "date_joined"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "is_active",
+        "approved",
+        "joined",
+        "made_this_month",
+        "failed_this_month",
+        "quota_this_month",
+        "last_activity",
+    ]
     list_filter = [ApprovalFilter, "role", "is_active", "date_joined"]
     search_fields = ["email", "full_name"]
     ordering = ["-date_joined"]
     actions = ["approve"]
+
+    def changelist_view(self, request, extra_context=None):
+        """Without the app menu on the left, as the task list: room for the month's columns."""
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return with_team_stats(super().get_queryset(request))
+
+    def _tasks_link(self, user: User, count: int, status: str) -> str:
+        if not count:
+            return "0"
+        url = reverse("admin:generation_generationtask_changelist")
+        query = f"?owner__id__exact={user.pk}&status__exact={status}"
+        return format_html('<a href="{}{}">{}</a>', url, query, count)
+
+    @admin.display(description="подтверждена", ordering="approved_at")
+    def approved(self, user: User) -> str:
+        """Short dates: the list has the month's columns to fit in 1280 px too."""
+        return _short(user.approved_at)
+
+    @admin.display(description="регистрация", ordering="date_joined")
+    def joined(self, user: User) -> str:
+        return _short(user.date_joined)
+
+    @admin.display(description="готово (мес.)", ordering="images_made")
+    def made_this_month(self, user: User) -> str:
+        """Tasks the user asked for this month that ended with an image (a brief of several
+        variants counts once)."""
+        return self._tasks_link(user, user.images_made, TaskStatus.SUCCESS)
+
+    @admin.display(description="ошибок (мес.)", ordering="images_failed")
+    def failed_this_month(self, user: User) -> str:
+        return self._tasks_link(user, user.images_failed, TaskStatus.FAILED)
+
+    @admin.display(description="лимит (мес.)", ordering="images_charged")
+    def quota_this_month(self, user: User) -> str:
+        """Images charged this month, of the account's limit when it has one."""
+        own = user.monthly_image_quota
+        limit = own if own is not None else (settings.GENERATION_MONTHLY_QUOTA or None)
+        used = user.images_charged
+        return f"{used} из {limit}" if limit is not None else str(used)
+
+    @admin.display(description="активность")
+    def last_activity(self, user: User) -> str:
+        """The latest of the login, the newest task and the last chat change."""
+        moments = [m for m in (user.last_login, user.last_task_at, user.last_chat_at) if m]
+        return _short(max(moments)) if moments else "—"
 
     @admin.action(description="Подтвердить выбранные учётные записи")
     def approve(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
