@@ -1,4 +1,4 @@
-"""Runs the five benchmarks one after another: `.venv/bin/python -m bench`.
+"""Runs the benchmarks one after another: `.venv/bin/python -m bench`.
 
 Each runs in its own process: each sets Django up on its own throwaway database.
 """
@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench.worker_memory",
     "bench.posters",
     "bench.variants",
+    "bench.blocking",
 )
 
 
