@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test lint format argon2-native bench bench-flow bench-generation bench-instructions clean
+.PHONY: install run test lint format argon2-native bench bench-flow bench-generation bench-instructions messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# After editing contentum/locale/ru/LC_MESSAGES/django.po (needs GNU gettext's msgfmt);
+# the compiled django.mo is committed, so running Contentum does not need gettext.
+messages:
+	msgfmt --check -o contentum/locale/ru/LC_MESSAGES/django.mo contentum/locale/ru/LC_MESSAGES/django.po
 
 # Opt-in, never part of `install`: rebuilds Argon2 for this machine's CPU only (see the
 # script). A venv or image built so crashes on an older CPU with "illegal instruction".

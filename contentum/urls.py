@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from contentum.common import admin as admin_names
 from contentum.common import views as common_views
 from contentum.common.admin_login import ThrottledAdminAuthenticationForm
 from contentum.common.converters import slash_optional
@@ -20,6 +21,9 @@ api_patterns = [
 
 # The admin's login page checks the API login's limits and writes the audit log.
 admin.site.login_form = ThrottledAdminAuthenticationForm
+admin.site.site_header = admin_names.SITE_HEADER
+admin.site.site_title = admin_names.SITE_TITLE
+admin.site.index_title = admin_names.INDEX_TITLE
 
 urlpatterns = [
     # Every API path answers with and without its trailing slash, never with a redirect.

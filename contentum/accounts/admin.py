@@ -19,17 +19,21 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from rest_framework_simplejwt.token_blacklist.admin import BlacklistedTokenAdmin
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from contentum.accounts import services
 from contentum.accounts.models import User
 from contentum.audit.admin import AuditedDeletionsAdmin
 from contentum.chats.models import Chat
+from contentum.common.admin import ModelAdmin, ReadOnlyMixin, RussianNoun
 from contentum.generation.models import GenerationTask, TaskStatus
 from contentum.generation.quotas import month_bounds
 
 EDITABLE = ("full_name", "role", "is_active", "monthly_image_quota")
+MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
 
 
 class UserCreationForm(forms.ModelForm):
@@ -171,12 +175,14 @@ def _short(moment: datetime | None) -> str:
 
 @admin.register(User)
 class UserAdmin(AuditedDeletionsAdmin):
+    noun = RussianNoun(
+        "пользователя", "пользователя", "пользователей", "пользователей", animate=True
+    )
+    # Seven columns fit 1280 px beside the filters: who (email over name), the role with
+    # a disabled mark, registration with a pending mark, the month's figures, activity.
     list_display = [
-        "email",
-        "full_name",
-        "role",
-        "is_active",
-        "approved",
+        "person",
+        "role_and_state",
         "joined",
         "made_this_month",
         "failed_this_month",
@@ -189,10 +195,15 @@ class UserAdmin(AuditedDeletionsAdmin):
     actions = ["approve"]
 
     def changelist_view(self, request, extra_context=None):
-        """Without the app menu on the left, as the task list: room for the month's columns."""
-        return super().changelist_view(
-            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        )
+        """Without the app menu on the left, as the task list: room for the month's columns,
+        whose short heads the subtitle explains."""
+        month = MONTHS[timezone.localtime().month - 1]
+        context = {
+            "is_nav_sidebar_enabled": False,
+            "subtitle": f"Готово, ошибок и расход — за {month} {timezone.localtime():%Y}",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return with_team_stats(super().get_queryset(request))
@@ -204,26 +215,34 @@ class UserAdmin(AuditedDeletionsAdmin):
         query = f"?owner__id__exact={user.pk}&status__exact={status}"
         return format_html('<a href="{}{}">{}</a>', url, query, count)
 
-    @admin.display(description="подтверждена", ordering="approved_at")
-    def approved(self, user: User) -> str:
-        """Short dates: the list has the month's columns to fit in 1280 px too."""
-        return _short(user.approved_at)
+    @admin.display(description="пользователь", ordering="email")
+    def person(self, user: User) -> str:
+        return format_html('{}<br><span class="quiet">{}</span>', user.email, user.full_name)
+
+    @admin.display(description="роль", ordering="role")
+    def role_and_state(self, user: User) -> str:
+        if user.is_active:
+            return user.get_role_display()
+        return format_html('{}<br><span class="quiet">отключён</span>', user.get_role_display())
 
     @admin.display(description="регистрация", ordering="date_joined")
     def joined(self, user: User) -> str:
-        return _short(user.date_joined)
+        day = date_format(timezone.localtime(user.date_joined), "d.m.Y")
+        if user.approved_at is None:
+            return format_html('{}<br><span class="quiet">ждёт подтверждения</span>', day)
+        return day
 
-    @admin.display(description="готово (мес.)", ordering="images_made")
+    @admin.display(description="готово", ordering="images_made")
     def made_this_month(self, user: User) -> str:
         """Tasks the user asked for this month that ended with an image (a brief of several
         variants counts once)."""
         return self._tasks_link(user, user.images_made, TaskStatus.SUCCESS)
 
-    @admin.display(description="ошибок (мес.)", ordering="images_failed")
+    @admin.display(description="ошибок", ordering="images_failed")
     def failed_this_month(self, user: User) -> str:
         return self._tasks_link(user, user.images_failed, TaskStatus.FAILED)
 
-    @admin.display(description="лимит (мес.)", ordering="images_charged")
+    @admin.display(description="расход", ordering="images_charged")
     def quota_this_month(self, user: User) -> str:
         """Images charged this month, of the account's limit when it has one."""
         own = user.monthly_image_quota
@@ -317,11 +336,70 @@ class UserAdmin(AuditedDeletionsAdmin):
 # their admin would only offer a second, ineffective way to grant rights.
 admin.site.unregister(Group)
 
-# simplejwt's admin lets an admin delete a blacklist entry, which brings a revoked token
-# back to life: such a deletion is audited like every other one.
+
+class TokenColumns:
+    """The columns both token lists share, in Russian; the raw token is never shown."""
+
+    list_select_related = ["user"]
+    search_fields = ["user__email", "jti"]
+
+    def _outstanding(self, row: Any) -> OutstandingToken:
+        return row if isinstance(row, OutstandingToken) else row.token
+
+    @admin.display(description="идентификатор (jti)")
+    def token_jti(self, row: Any) -> str:
+        return self._outstanding(row).jti
+
+    @admin.display(description="пользователь")
+    def token_owner(self, row: Any) -> str:
+        user = self._outstanding(row).user
+        return user.email if user is not None else "—"
+
+    @admin.display(description="выдан")
+    def token_issued(self, row: Any) -> str:
+        return _short(self._outstanding(row).created_at)
+
+    @admin.display(description="действует до")
+    def token_expires(self, row: Any) -> str:
+        return _short(self._outstanding(row).expires_at)
+
+
+# simplejwt's own admins show English labels and the raw refresh token; ours replace them.
+admin.site.unregister(OutstandingToken)
 admin.site.unregister(BlacklistedToken)
 
 
+@admin.register(OutstandingToken)
+class OutstandingTokenAdmin(TokenColumns, ReadOnlyMixin, ModelAdmin):
+    """Refresh tokens issued at login, for looking up; read-only."""
+
+    noun = RussianNoun("выданный токен", "выданных токена", "выданных токенов", "выданные токены")
+    list_display = ["token_jti", "token_owner", "token_issued", "token_expires"]
+    fields = readonly_fields = list_display
+    ordering = ["-created_at"]
+    actions = None
+
+
 @admin.register(BlacklistedToken)
-class AuditedBlacklistedTokenAdmin(AuditedDeletionsAdmin, BlacklistedTokenAdmin):
-    pass
+class BlacklistedTokenAdmin(TokenColumns, AuditedDeletionsAdmin):
+    """Revoked refresh tokens. Deleting an entry brings a revoked token back to life, so
+    such a deletion is audited like every other one."""
+
+    noun = RussianNoun(
+        "отозванный токен", "отозванных токена", "отозванных токенов", "отозванные токены"
+    )
+    list_select_related = ["token__user"]
+    search_fields = ["token__user__email", "token__jti"]
+    list_display = ["token_jti", "token_owner", "token_issued", "token_expires", "revoked"]
+    fields = readonly_fields = list_display
+    ordering = ["-blacklisted_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="отозван", ordering="blacklisted_at")
+    def revoked(self, row: BlacklistedToken) -> str:
+        return _short(row.blacklisted_at)

@@ -11,12 +11,13 @@ from django.http import HttpRequest
 from contentum.audit.labels import action_label
 from contentum.audit.models import AuditLog
 from contentum.audit.services import audit_record
+from contentum.common.admin import ModelAdmin, RussianNoun
 
 SYSTEM = "система"  # an actor-less row with no owner: the worker, beat or a command
 BACKGROUND = "фоновая задача"
 
 
-class AuditedDeletionsAdmin(admin.ModelAdmin):
+class AuditedDeletionsAdmin(ModelAdmin):
     """A model admin whose deletions, one object or a selection, land in the audit log
     like the API's: Django's own admin log is neither searchable in the API nor kept
     with the rest of the history. `log_deletions` runs before the objects are deleted,
@@ -74,7 +75,8 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ModelAdmin):
+    noun = RussianNoun("запись аудита", "записи аудита", "записей аудита", "записи аудита")
     list_display = ["created_at", "action_name", "who", "target_type", "target_id", "ip_address"]
     list_filter = [ActionFilter, "target_type", "created_at"]
     search_fields = ["actor_email", "action", "target_id", "user_agent"]

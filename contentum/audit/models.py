@@ -2,6 +2,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from contentum.audit.labels import action_label
 
 
 class AuditAction(models.TextChoices):
@@ -33,7 +36,7 @@ class AuditLog(models.Model):
     target_id = models.CharField("id объекта", max_length=64, blank=True, db_index=True)
     details = models.JSONField("подробности", default=dict, blank=True)
     ip_address = models.GenericIPAddressField("адрес", null=True, blank=True)
-    user_agent = models.CharField("user agent", max_length=512, blank=True)
+    user_agent = models.CharField("браузер или клиент", max_length=512, blank=True)
     created_at = models.DateTimeField("время", auto_now_add=True, db_index=True)
 
     class Meta:
@@ -43,4 +46,7 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_email}"
+        """How the admin names a row: the time, the event in words and who did it."""
+        moment = timezone.localtime(self.created_at) if self.created_at else None
+        parts = [f"{moment:%d.%m.%Y %H:%M:%S}" if moment else "", action_label(self.action)]
+        return " — ".join(part for part in (*parts, self.actor_email) if part)

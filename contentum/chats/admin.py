@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from contentum.audit.admin import AuditedDeletionsAdmin
 from contentum.chats.models import Chat, Message
+from contentum.common.admin import RussianNoun
 
 
 class ReadOnlyAdmin(AuditedDeletionsAdmin):
@@ -23,6 +24,7 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(Chat)
 class ChatAdmin(ReadOnlyAdmin):
+    noun = RussianNoun("чат", "чата", "чатов", "чаты")
     list_display = [
         "title",
         "user",
@@ -42,6 +44,7 @@ class ChatAdmin(ReadOnlyAdmin):
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdmin):
+    noun = RussianNoun("сообщение", "сообщения", "сообщений", "сообщения")
     list_display = ["created_at", "chat", "message_type", "kind", "short_content", "withdrawn"]
     list_filter = ["message_type", "kind", "withdrawn", "created_at"]
     search_fields = ["content", "chat__title", "chat__user__email"]

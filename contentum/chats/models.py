@@ -32,7 +32,10 @@ class Chat(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chats"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="chats",
+        verbose_name="пользователь",
     )
     title = models.CharField("название", max_length=255)
     status = models.CharField(
@@ -47,7 +50,12 @@ class Chat(models.Model):
     is_temporary = models.BooleanField("временный", default=True)
     expires_at = models.DateTimeField("удалить после", null=True, blank=True)
     scenario = models.ForeignKey(
-        "questionnaire.Scenario", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "questionnaire.Scenario",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="сценарий",
     )
     scenario_version = models.PositiveIntegerField("версия сценария", default=1)
     # The questions as they were when the chat started: an admin's edit never breaks it.
@@ -60,11 +68,17 @@ class Chat(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="chats",
+        verbose_name="параметры промпта",
     )
     # Kept by the services that add messages, so lists need no COUNT or subquery per chat.
     message_count = models.PositiveIntegerField("сообщений", default=0)
     last_message = models.ForeignKey(
-        "chats.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "chats.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="последнее сообщение",
     )
     created_at = models.DateTimeField("создан", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("изменён", auto_now=True, db_index=True)
@@ -101,7 +115,9 @@ class Chat(models.Model):
 
 class Message(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
+    chat = models.ForeignKey(
+        Chat, on_delete=models.CASCADE, related_name="messages", verbose_name="чат"
+    )
     # Position in the chat: messages written in one transaction share a timestamp.
     seq = models.PositiveIntegerField("номер")
     message_type = models.CharField("автор", max_length=8, choices=MessageType.choices)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from contentum.common.admin import ModelAdmin, RussianNoun
 from contentum.common.exceptions import ApplicationError
 from contentum.design import services, validation
 from contentum.design.engine import SHIPPED_FAMILIES
@@ -39,7 +40,8 @@ class FormatForm(forms.ModelForm):
 
 
 @admin.register(Format)
-class FormatAdmin(admin.ModelAdmin):
+class FormatAdmin(ModelAdmin):
+    noun = RussianNoun("формат", "формата", "форматов", "форматы")
     form = FormatForm
     list_display = [
         "name",
@@ -136,7 +138,8 @@ class BrandKitForm(forms.ModelForm):
 
 
 @admin.register(BrandKit)
-class BrandKitAdmin(admin.ModelAdmin):
+class BrandKitAdmin(ModelAdmin):
+    noun = RussianNoun("фирменный стиль", "фирменных стиля", "фирменных стилей", "фирменные стили")
     form = BrandKitForm
     list_display = [
         "name",

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from contentum.audit.admin import AuditedDeletionsAdmin
+from contentum.common.admin import RussianNoun
 from contentum.common.exceptions import ApplicationError
 from contentum.generation import services
 from contentum.generation.models import GenerationAttempt, GenerationTask
@@ -108,6 +109,9 @@ class VariantInline(ReadOnlyInline):
 
 @admin.register(GenerationTask)
 class GenerationTaskAdmin(AuditedDeletionsAdmin):
+    noun = RussianNoun(
+        "задачу генерации", "задачи генерации", "задач генерации", "задачи генерации"
+    )
     # Fits 1280 px beside the filters: size and attempts share a column, so do the short
     # creation time and the duration.
     list_display = [

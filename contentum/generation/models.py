@@ -222,7 +222,7 @@ class GenerationTask(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pk} ({self.status})"
+        return f"{self.pk} ({self.get_status_display().lower()})"
 
     @property
     def is_finished(self) -> bool:
@@ -303,7 +303,7 @@ class GenerationAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task_id} #{self.number} ({self.status})"
+        return f"{self.task_id} № {self.number} ({self.get_status_display().lower()})"
 
     @property
     def is_finished(self) -> bool:

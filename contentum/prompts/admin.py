@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
+from contentum.common.admin import ModelAdmin, ReadOnlyMixin, RussianNoun
 from contentum.common.exceptions import ApplicationError
 from contentum.prompts import selectors, services, templating
 from contentum.prompts.models import (
@@ -9,22 +12,24 @@ from contentum.prompts.models import (
     PromptTemplate,
     PromptTemplateRevision,
 )
+from contentum.questionnaire.models import Question
 
 EDITABLE = ("name", "template", "negative_template")
+PLACEHOLDER_HELP = "Подстановки пишутся в фигурных скобках: {event_name}"
 
 
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+def placeholder_descriptions() -> list[tuple[str, str]]:
+    """Each placeholder a template may use now, with what it holds: a question key with its
+    question's text, a derived name with its description (templating.DERIVED_PLACEHOLDERS).
+    Two queries, whatever the number of questions."""
+    allowed = templating.allowed_placeholders(selectors.scenario_keys())
+    texts = dict(Question.objects.filter(scenario__is_active=True).values_list("key", "text"))
+    return [
+        (name, texts.get(name) or templating.DERIVED_PLACEHOLDERS.get(name, "")) for name in allowed
+    ]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class RevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class RevisionInline(ReadOnlyMixin, admin.TabularInline):
     model = PromptTemplateRevision
     fields = ["number", "body", "negative_body", "author", "created_at"]
     readonly_fields = fields
@@ -38,6 +43,7 @@ class PromptTemplateForm(forms.ModelForm):
     class Meta:
         model = PromptTemplate
         fields = list(EDITABLE)
+        help_texts = {"template": PLACEHOLDER_HELP, "negative_template": PLACEHOLDER_HELP}
 
     def _checked(self, field: str) -> str:
         body = self.cleaned_data.get(field) or ""
@@ -55,14 +61,38 @@ class PromptTemplateForm(forms.ModelForm):
 
 
 @admin.register(PromptTemplate)
-class PromptTemplateAdmin(admin.ModelAdmin):
+class PromptTemplateAdmin(ModelAdmin):
+    noun = RussianNoun("шаблон промпта", "шаблона промпта", "шаблонов промпта", "шаблоны промпта")
     form = PromptTemplateForm
     list_display = ["name", "is_active", "revision", "updated_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "template"]
-    readonly_fields = ["is_active", "revision", "created_at", "updated_at"]
+    fields = [
+        *EDITABLE,
+        "available_placeholders",
+        "is_active",
+        "revision",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [
+        "available_placeholders",
+        "is_active",
+        "revision",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [RevisionInline]
     actions = ["activate"]
+
+    @admin.display(description="Доступные подстановки")
+    def available_placeholders(self, obj: PromptTemplate | None = None) -> SafeString:
+        items = format_html_join(
+            "",
+            "<li><code>{{{}}}</code> — {}</li>",
+            placeholder_descriptions(),
+        )
+        return format_html('<ul class="placeholders">{}</ul>', items)
 
     @admin.action(description="Сделать активным")
     def activate(self, request, queryset) -> None:
@@ -98,7 +128,10 @@ class PromptTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(PromptParameters)
-class PromptParametersAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PromptParametersAdmin(ReadOnlyMixin, ModelAdmin):
+    noun = RussianNoun(
+        "набор параметров", "набора параметров", "наборов параметров", "наборы параметров"
+    )
     list_display = ["created_at", "user", "short_data"]
     list_filter = ["created_at"]
     list_select_related = ["user"]
@@ -112,7 +145,10 @@ class PromptParametersAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PromptHistory)
-class PromptHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PromptHistoryAdmin(ReadOnlyMixin, ModelAdmin):
+    noun = RussianNoun(
+        "собранный промпт", "собранных промпта", "собранных промптов", "собранные промпты"
+    )
     list_display = ["created_at", "user", "template_revision", "short_prompt"]
     list_filter = ["created_at"]
     list_select_related = ["user", "template_revision"]

@@ -31,8 +31,8 @@ class Scenario(models.Model):
     is_active = models.BooleanField("активен", default=False)
     # Bumped on every edit of the scenario or its questions; chats record the one they used.
     version = models.PositiveIntegerField("версия", default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -65,7 +65,9 @@ QUESTION_FIELDS = (
 
 
 class Question(models.Model):
-    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="questions")
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.CASCADE, related_name="questions", verbose_name="сценарий"
+    )
     position = models.PositiveIntegerField("порядок")
     key = models.SlugField("ключ", max_length=64, validators=[validate_key])
     text = models.TextField("текст вопроса", max_length=1000)

@@ -16,6 +16,15 @@ from contentum.questionnaire.models import (
 )
 
 
+def _repeated_option(options: list[str]) -> str | None:
+    seen: set[str] = set()
+    for option in options:
+        if option.casefold() in seen:
+            return option
+        seen.add(option.casefold())
+    return None
+
+
 def check_questions(questions: list[dict[str, Any]]) -> None:
     """The rules a scenario's question list must satisfy (API and Django admin alike)."""
     errors: dict[str, list[str]] = {}
@@ -29,6 +38,10 @@ def check_questions(questions: list[dict[str, Any]]) -> None:
             errors[f"{prefix}.key"] = [f"Ключ «{key}» уже есть в этом сценарии."]
         seen.add(key)
         options = question.get("options") or []
+        repeated = _repeated_option(options)
+        if repeated:
+            # Answers match options regardless of case: «Афиша» and «афиша» are one.
+            errors[f"{prefix}.options"] = [f"Вариант «{repeated[:40]}» повторяется."]
         computed = key in COMPUTED_OPTIONS_KEYS
         if question.get("kind") == QuestionKind.CHOICE and not options and not computed:
             errors[f"{prefix}.options"] = ["У вопроса с выбором должны быть варианты ответа."]

@@ -22,6 +22,9 @@ from contentum.settings.var import (
     keys_come_from_var,
 )
 
+# The package's own folder: project-wide templates and the translation catalog.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
 DEBUG = env.bool("DEBUG", default=False)
 DATABASE_URL = env("DATABASE_URL", default="")
 REDIS_URL = env("REDIS_URL", default="")
@@ -102,7 +105,8 @@ WSGI_APPLICATION = "contentum.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' own: our overrides of a few Django admin templates.
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -178,6 +182,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ru"
 TIME_ZONE = env("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
+# Ahead of Django's and the apps' catalogs: grammatical admin phrases, third-party labels.
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from contentum.common.admin import ModelAdmin, ReadOnlyMixin, RussianNoun
 from contentum.common.exceptions import ApplicationError
 from contentum.usage.exports import FIGURES, usage_csv_response
 from contentum.usage.models import UsageReport
@@ -67,23 +68,21 @@ def _table(report: UsageSummary) -> dict[str, object]:
     }
 
 
-class ReadOnlyPageAdmin(admin.ModelAdmin):
+class ReadOnlyPageAdmin(ReadOnlyMixin, ModelAdmin):
     """A page listed on the admin index through a proxy model: its change list is replaced
     by the page (`get_urls`), and nothing can be added, changed or deleted through it."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(UsageReport)
 class UsageReportAdmin(ReadOnlyPageAdmin):
     """The report and its CSV; nothing else is served."""
+
+    noun = RussianNoun(
+        "отчёт об использовании",
+        "отчёта об использовании",
+        "отчётов об использовании",
+        "отчёты об использовании",
+    )
 
     def get_urls(self) -> list:
         # The report and its file only: no change, history or delete pages of tasks.

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from contentum.common.admin import RussianNoun
 from contentum.generation.health import HEALTH_RECENT_ATTEMPTS, HEALTH_WINDOW, provider_health
 from contentum.usage.admin import ReadOnlyPageAdmin
 from contentum.usage.models import ProviderHealthReport
@@ -16,6 +17,13 @@ from contentum.usage.models import ProviderHealthReport
 @admin.register(ProviderHealthReport)
 class ProviderHealthAdmin(ReadOnlyPageAdmin):
     """The page alone; nothing else is served."""
+
+    noun = RussianNoun(
+        "состояние провайдеров",
+        "состояния провайдеров",
+        "состояний провайдеров",
+        "состояния провайдеров",
+    )
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view

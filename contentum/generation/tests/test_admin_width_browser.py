@@ -1,5 +1,5 @@
-"""The admin's task list fits a 1280 px window: no horizontal scroll inside the table,
-with long e-mails, every status and variants (Chromium via Playwright)."""
+"""The admin's task and user lists fit a 1280 px window: no horizontal scroll inside the
+table, with long e-mails and names, every status and variants (Chromium via Playwright)."""
 
 import contextlib
 import os
@@ -102,8 +102,8 @@ def busy_team() -> None:
         )
 
 
-def test_the_task_list_fits_1280_px(browser_ready, live_server, session_cookie):
-    page = "/admin/generation/generationtask/"
+@pytest.mark.parametrize("page", ["/admin/generation/generationtask/", "/admin/accounts/user/"])
+def test_the_list_fits_1280_px(browser_ready, live_server, session_cookie, page):
     busy_team()
     with chromium() as browser:
         context = browser.new_context(viewport=VIEWPORT)

@@ -1,5 +1,3 @@
-import json
-
 import pytest
 from django.test import Client
 
@@ -27,7 +25,7 @@ def inline_data(scenario, *, delete_all: bool) -> dict:
                 f"{prefix}key": q.key,
                 f"{prefix}text": q.text,
                 f"{prefix}kind": q.kind,
-                f"{prefix}options": json.dumps(q.options),
+                f"{prefix}options": "\n".join(q.options),
                 f"{prefix}min_length": str(q.min_length),
                 f"{prefix}max_length": str(q.max_length),
                 f"{prefix}default_value": q.default_value,

@@ -97,6 +97,10 @@ def test_admin_creates_edits_and_activates_a_scenario(admin_client_api):
         ([], "questions"),
         ([{"key": "a", "text": "?"}, {"key": "a", "text": "??"}], "questions.1.key"),
         ([{"key": "a", "text": "?", "kind": "choice"}], "questions.0.options"),
+        (  # answers match options regardless of case: these two are one option
+            [{"key": "a", "text": "?", "kind": "choice", "options": ["Афиша", "афиша"]}],
+            "questions.0.options",
+        ),
         ([{"key": "a", "text": "?", "min_length": 10, "max_length": 5}], "questions.0.min_length"),
         ([{"key": "bad key!", "text": "?"}], "questions.0.key"),
         ([{"key": "event-name", "text": "?"}], "questions.0.key"),
