@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from contentum.accounts.admin_links import admin_link_login
 from contentum.common import admin as admin_names
 from contentum.common import views as common_views
 from contentum.common.admin_login import ThrottledAdminAuthenticationForm
@@ -41,6 +42,9 @@ urlpatterns = [
     ),
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
+    # The web client's one-time link into the admin (accounts/admin_links.py), ahead of
+    # the admin's own routes, whose catch-all would answer it first.
+    path("admin/login/link/<str:token>/", admin_link_login, name="admin-link-login"),
     # Before the admin's own routes: its login under the API login's limits and audit.
     path("admin/", admin.site.urls),
     path("", include("contentum.web.urls")),

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -9,10 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contentum.accounts import selectors, services, tokens
+from contentum.accounts.admin_links import admin_link_issue
 from contentum.accounts.filters import UserFilter
 from contentum.accounts.models import User
 from contentum.accounts.profile import profile_sections
 from contentum.accounts.serializers import (
+    AdminLinkSerializer,
     AdminUserCreateSerializer,
     LoginResponseSerializer,
     LoginSerializer,
@@ -230,3 +234,27 @@ class LogoutView(APIView):
         data.is_valid(raise_exception=True)
         services.auth_logout(user=request.user, refresh=data.validated_data["refresh"])
         return success("Вы вышли из системы", None)
+
+
+class AdminLinkView(APIView):
+    """Admin: a one-time link that opens the Django admin with a session, no login form.
+
+    Open `url` in the same browser within `expires_in` seconds (ADMIN_LINK_TTL_SECONDS);
+    it works once, and only while the account is still an active admin."""
+
+    permission_classes = [IsAdmin]
+
+    @extend_schema(request=None, responses={201: envelope(AdminLinkSerializer)}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        token, _expires_at = admin_link_issue(request.user)
+        data = {
+            "url": reverse("admin-link-login", kwargs={"token": token}),
+            "expires_in": settings.ADMIN_LINK_TTL_SECONDS,
+        }
+        response = success(
+            "Ссылка для входа в панель администратора",
+            AdminLinkSerializer(data).data,
+            status=status.HTTP_201_CREATED,
+        )
+        response["Cache-Control"] = "no-store"  # the body holds a credential
+        return response

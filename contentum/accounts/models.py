@@ -94,3 +94,29 @@ class User(AbstractBaseUser):
 
     def get_short_name(self) -> str:
         return self.full_name or self.email
+
+
+class AdminLoginLink(models.Model):
+    """A one-time link from the web client into the Django admin (accounts/admin_links.py).
+
+    Only the SHA-256 of the link's token is stored: a copy of this table opens nothing.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="admin_login_links",
+        verbose_name="пользователь",
+    )
+    token_hash = models.CharField("хеш токена", max_length=64, unique=True)
+    created_at = models.DateTimeField("создана", default=timezone.now)
+    expires_at = models.DateTimeField("действует до")
+    used_at = models.DateTimeField("использована", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ссылка для входа в панель администратора"
+        verbose_name_plural = "ссылки для входа в панель администратора"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} до {self.expires_at:%Y-%m-%d %H:%M:%S}"

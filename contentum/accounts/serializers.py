@@ -144,3 +144,10 @@ class PasswordSetSerializer(StrictInputSerializer):
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
+
+
+class AdminLinkSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        help_text="Путь одноразовой ссылки в панель администратора: `/admin/login/link/<token>/`."
+    )
+    expires_in = serializers.IntegerField(help_text="Сколько секунд ссылка действует.")

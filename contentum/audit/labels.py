@@ -12,6 +12,7 @@ ACTION_LABELS: dict[str, str] = {
     "auth.login_failed": "Неудачный вход",
     "auth.logged_out": "Выход",
     "auth.refresh_token_reused": "Повторное использование токена обновления",
+    "auth.admin_link_issued": "Выдана ссылка для входа в панель администратора",
     "user.role_changed": "Смена роли",
     "user.activation_changed": "Включение/отключение",
     "user.updated": "Изменение пользователя",

@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     LOGIN_SUCCEEDED = "auth.login_succeeded", "Успешный вход"
     LOGIN_FAILED = "auth.login_failed", "Неудачный вход"
     LOGGED_OUT = "auth.logged_out", "Выход"
+    ADMIN_LINK_ISSUED = "auth.admin_link_issued", "Выдана ссылка для входа в панель администратора"
     USER_ROLE_CHANGED = "user.role_changed", "Смена роли"
     USER_ACTIVATION_CHANGED = "user.activation_changed", "Включение/отключение"
     USER_UPDATED = "user.updated", "Изменение пользователя"

@@ -117,6 +117,7 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("post", "/api/auth/login/"): "login",
     ("post", "/api/auth/logout/"): "logout",
     ("post", "/api/auth/refresh/"): "refreshAccessToken",
+    ("post", "/api/auth/admin-link/"): "createAdminLink",
     ("get", "/api/users/me/"): "getCurrentUser",
     ("post", "/api/users/me/password/"): "changeCurrentUserPassword",
     ("get", "/api/users/summary/"): "getCurrentUserSummary",
@@ -193,6 +194,7 @@ SUMMARIES: dict[str, str] = {
     "login": "Вход по email и паролю",
     "logout": "Выход: отзыв refresh-токена",
     "refreshAccessToken": "Обновление access-токена",
+    "createAdminLink": "Ссылка для входа в панель администратора",
     # users
     "listUsers": "Список пользователей",
     "createUser": "Регистрация пользователя",

@@ -243,7 +243,7 @@ def test_admins_see_a_link_to_the_admin_site_and_only_their_own_chats(page):
     page.get_by_role("button", name="Выйти").click()
 
     log_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
-    link = page.get_by_role("link", name="Администрирование")
+    link = page.get_by_role("link", name="Панель администратора")
     expect(link).to_be_visible()
     expect(link).to_have_attribute("href", "/admin/")
     expect(page.locator("#chat-list-empty")).to_be_visible()

@@ -38,7 +38,7 @@ async function showApp() {
   $("app-nav").hidden = false;
   $("account").hidden = false;
   $("user-name").textContent = user?.fullName || user?.email || "";
-  // Admins manage users, questions, templates and tasks in the Django admin.
+  // Admins manage users, questions, templates and tasks in the Django admin (openAdmin).
   $("admin-link").hidden = user?.role !== "ADMIN";
   await loadChats();
   const unfinished = await unfinishedChatToResume();
@@ -127,6 +127,29 @@ async function signOut(event) {
   showAuth(notice);
 }
 
+/** «Панель администратора»: the server gives a one-time link that starts the admin's own
+ * session, and this tab opens it, so there is no second login form. A new tab (middle or
+ * modified click) opens the link's plain /admin/, with that form; so does any refusal
+ * (no longer an admin, say), where the admin's page says what it says. */
+async function openAdmin(event) {
+  const link = event.currentTarget;
+  if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+    return;
+  }
+  event.preventDefault();
+  if (link.getAttribute("aria-busy") === "true") return; // one link per click
+  link.setAttribute("aria-busy", "true");
+  try {
+    const answer = await api.post("auth/admin-link/");
+    window.location.assign(answer.data.url);
+  } catch (error) {
+    if (error.status === 401) return; // the session is over: the login form is shown
+    window.location.assign(link.getAttribute("href"));
+  } finally {
+    link.removeAttribute("aria-busy");
+  }
+}
+
 // --- Start ------------------------------------------------------------------------------
 
 async function start() {
@@ -140,6 +163,7 @@ async function start() {
   $("login-form").addEventListener("submit", submitLogin);
   $("register-form").addEventListener("submit", submitRegistration);
   $("logout-button").addEventListener("click", signOut);
+  $("admin-link").addEventListener("click", openAdmin);
   // Links inside the client change the screen without reloading the page.
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a[data-nav]");
