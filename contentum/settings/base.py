@@ -291,8 +291,9 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    # Folders created by `python -m contentum.settings.var` (make run).
-    CELERY_BROKER_URL = "filesystem://"
+    # Folders created by `python -m contentum.settings.var` (make run). The transport
+    # ignores the host; naming one keeps kombu from warning "No hostname was supplied".
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_FOLDERS["queue"]),
         "data_folder_out": str(BROKER_FOLDERS["queue"]),

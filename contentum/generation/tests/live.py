@@ -116,7 +116,7 @@ def live_broker(kind: str, var_dir: Path, redis_url: str) -> Iterator[dict[str, 
         folder, processed = var_dir / "broker" / "queue", var_dir / "broker" / "processed"
         folder.mkdir(parents=True, exist_ok=True)
         processed.mkdir(parents=True, exist_ok=True)
-        url, transport = "filesystem://", None
+        url, transport = "filesystem://localhost/", None
         env["REDIS_URL"] = ""
         options = {
             "data_folder_in": str(folder),
