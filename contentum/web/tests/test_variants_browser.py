@@ -15,6 +15,7 @@ import pytest
 from contentum.web.tests.steps import (
     GENERATION_TIMEOUT_MS,
     SINGLE,
+    STORY,
     answer_all_quickly,
     expect,
     new_chat,
@@ -122,12 +123,26 @@ def watch_detail_polls(page) -> list[tuple[int, str | None]]:
     return seen
 
 
+# How far each thumbnail's shown picture reaches past its tile, in CSS pixels.
+THUMBNAIL_OVERHANG = """images => images.map(image => {
+    const frame = image.parentElement.getBoundingClientRect();
+    const box = image.getBoundingClientRect();
+    const scale = Math.min(box.width / image.naturalWidth, box.height / image.naturalHeight);
+    const fits = getComputedStyle(image).objectFit === "contain";
+    const [width, height] = fits
+        ? [image.naturalWidth * scale, image.naturalHeight * scale] : [box.width, box.height];
+    const left = box.left + (box.width - width) / 2, top = box.top + (box.height - height) / 2;
+    return Math.max(frame.left - left, left + width - frame.right,
+                    frame.top - top, top + height - frame.bottom);
+})"""
+
+
 def test_variants_fill_in_are_chosen_by_mouse_and_keyboard_and_vary(page, shoot, slow_provider):
     register(page, new_email(), name="Нина Соколова")
     page.set_viewport_size(DESKTOP)
     polls = watch_detail_polls(page)
     new_chat(page)
-    answer_all_quickly(page, title="Три варианта", variants="3")
+    answer_all_quickly(page, STORY, title="Три варианта", variants="3")
 
     # While the brief runs, its grid fills in under the progress line: each cell says where
     # its variant is until its thumbnail arrives.
@@ -144,6 +159,9 @@ def test_variants_fill_in_are_chosen_by_mouse_and_keyboard_and_vary(page, shoot,
     # The grid fills to three thumbnails; exactly one variant is chosen, and said to be.
     expect(cells(page)).to_have_count(3)
     expect(thumbnails(page)).to_have_count(3, timeout=GENERATION_TIMEOUT_MS)
+    # A 9:16 story is shown whole in its square tile, title and all, not cropped to it.
+    for overhang in thumbnails(page).evaluate_all(THUMBNAIL_OVERHANG):
+        assert overhang <= 0.5, overhang
     expect(grid(page).locator(".variant-cell.chosen")).to_have_count(1)
     first = chosen_numbers(page)[0]
     assert task_detail(page)["chosen_variant"] == first
