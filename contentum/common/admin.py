@@ -70,7 +70,6 @@ class ModelAdmin(admin.ModelAdmin):
         context = {
             "title": f"Выберите {self.noun.accusative} для {self._purpose(request)}",
             "add_label": f"Добавить {self.noun.accusative}",
-            "noun": self.noun,
             **(extra_context or {}),
         }
         return super().changelist_view(request, context)
