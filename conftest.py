@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 
 # Eager Celery (test settings) runs a message in place only when its task is registered,
@@ -103,6 +104,14 @@ def employee_client(employee) -> APIClient:
 @pytest.fixture
 def admin_client_api(admin_user) -> APIClient:
     return client_for(admin_user)
+
+
+@pytest.fixture
+def admin_browser(admin_user) -> Client:
+    """The Django admin as a signed-in admin sees it (a session, not a token)."""
+    client = Client()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ NOW = datetime(2026, 5, 17, 12, 0, tzinfo=MOSCOW)
 COLUMNS = ["made_this_month", "failed_this_month", "quota_this_month", "last_activity"]
 
 
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.fixture(autouse=True)
 def moscow(settings):
     settings.TIME_ZONE = "Europe/Moscow"

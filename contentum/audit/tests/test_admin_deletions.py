@@ -1,20 +1,12 @@
 """Deletions made in the Django admin are written to the audit log, like the API's."""
 
 import pytest
-from django.test import Client
 
 from contentum.audit.models import AuditLog
 from contentum.chats.models import Chat
 from contentum.chats.tests.factories import make_chat
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def deletions() -> list[tuple]:

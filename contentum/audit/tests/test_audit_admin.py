@@ -9,13 +9,6 @@ from contentum.audit.tests.factories import AuditLogFactory
 CHANGELIST = "/admin/audit/auditlog/"
 
 
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.mark.django_db
 def test_admin_opens_the_changelist_with_filters_and_search(admin_browser):
     row = AuditLogFactory(actor_email="someone@example.com")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from contentum.audit.labels import ACTION_LABELS
@@ -62,13 +61,6 @@ def test_the_scan_finds_the_codes_of_every_kind_of_source():
 def test_every_recorded_action_has_a_russian_label():
     missing = {code: where for code, where in recorded_codes().items() if code not in ACTION_LABELS}
     assert not missing, f"add these to contentum/audit/labels.py: {missing}"
-
-
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def row_cells(html: str) -> list[dict[str, str]]:

@@ -11,7 +11,6 @@ from html import unescape
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.test import Client
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from contentum.accounts.tests.factories import UserFactory
@@ -115,13 +114,6 @@ def populated(admin_user, media):
     return employee
 
 
-@pytest.fixture
-def browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 def registered() -> list:
     return [model for model in apps.get_models() if admin.site.is_registered(model)]
 
@@ -142,11 +134,11 @@ def test_every_registered_model_has_an_expected_title():
 
 
 @pytest.mark.django_db
-def test_every_changelist_has_a_grammatical_title_and_no_english_labels(browser, populated):
+def test_every_changelist_has_a_grammatical_title_and_no_english_labels(admin_browser, populated):
     for model in registered():
         label = model._meta.label_lower
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
-        response = browser.get(url)
+        response = admin_browser.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
         expected = CHANGELIST_TITLES.get(label) or REPORT_PAGES[label]
@@ -156,11 +148,11 @@ def test_every_changelist_has_a_grammatical_title_and_no_english_labels(browser,
 
 
 @pytest.mark.django_db
-def test_every_add_page_has_a_grammatical_title_or_is_closed(browser, populated):
+def test_every_add_page_has_a_grammatical_title_or_is_closed(admin_browser, populated):
     for model in registered():
         label = model._meta.label_lower
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/"
-        response = browser.get(url)
+        response = admin_browser.get(url)
         if label not in ADD_TITLES:
             assert response.status_code in (403, 404), url
             continue
@@ -172,7 +164,7 @@ def test_every_add_page_has_a_grammatical_title_or_is_closed(browser, populated)
 
 
 @pytest.mark.django_db
-def test_every_change_page_has_a_grammatical_title_and_no_english_labels(browser, populated):
+def test_every_change_page_has_a_grammatical_title_and_no_english_labels(admin_browser, populated):
     for model in registered():
         label = model._meta.label_lower
         if label in REPORT_PAGES:
@@ -180,7 +172,7 @@ def test_every_change_page_has_a_grammatical_title_and_no_english_labels(browser
         obj = model._default_manager.first()
         assert obj is not None, label
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/change/"
-        response = browser.get(url)
+        response = admin_browser.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
         edits = CHANGELIST_TITLES[label].endswith("для изменения")
@@ -190,50 +182,50 @@ def test_every_change_page_has_a_grammatical_title_and_no_english_labels(browser
 
 
 @pytest.mark.django_db
-def test_the_counts_under_a_list_agree_with_the_number(browser, populated):
+def test_the_counts_under_a_list_agree_with_the_number(admin_browser, populated):
     UserFactory.create_batch(3)  # with the admin and Ирина: 5
-    html = browser.get("/admin/accounts/user/").content.decode()
+    html = admin_browser.get("/admin/accounts/user/").content.decode()
     assert re.search(r"\b5 пользователей\b", html)
-    html = browser.get("/admin/chats/chat/").content.decode()
+    html = admin_browser.get("/admin/chats/chat/").content.decode()
     assert re.search(r"\b1 чат\b", html)
     make_chat(UserFactory())
-    html = browser.get("/admin/chats/chat/").content.decode()
+    html = admin_browser.get("/admin/chats/chat/").content.decode()
     assert re.search(r"\b2 чата\b", html)
     assert "2 чаты" not in html
 
 
 @pytest.mark.django_db
-def test_the_header_is_ours(browser):
-    html = browser.get("/admin/").content.decode()
+def test_the_header_is_ours(admin_browser):
+    html = admin_browser.get("/admin/").content.decode()
     assert "Contentum — администрирование" in html
     assert "Django" not in re.sub(r"(?s)<(script|style|link)\b.*?>", "", html)
 
 
 @pytest.mark.django_db
-def test_the_add_button_and_the_bulk_delete_name_the_model_properly(browser, populated):
-    html = browser.get("/admin/accounts/user/").content.decode()
+def test_the_add_button_and_the_bulk_delete_name_the_model_properly(admin_browser, populated):
+    html = admin_browser.get("/admin/accounts/user/").content.decode()
     assert "Добавить пользователя</a>" in html
     assert ">Удалить выбранных пользователей</option>" in html
-    html = browser.get("/admin/chats/chat/").content.decode()
+    html = admin_browser.get("/admin/chats/chat/").content.decode()
     assert ">Удалить выбранные чаты</option>" in html
 
 
 @pytest.mark.django_db
-def test_delete_pages_ask_in_the_accusative(browser, populated):
+def test_delete_pages_ask_in_the_accusative(admin_browser, populated):
     leaving = UserFactory(email="leaving@example.com")
-    html = browser.get(f"/admin/accounts/user/{leaving.pk}/delete/").content.decode()
+    html = admin_browser.get(f"/admin/accounts/user/{leaving.pk}/delete/").content.decode()
     assert "удалить пользователя «leaving@example.com»?" in unescape(html)
     make_chat(UserFactory())
     chats = [str(pk) for pk in apps.get_model("chats", "Chat").objects.values_list("pk", flat=True)]
-    response = browser.post(
+    response = admin_browser.post(
         "/admin/chats/chat/", {"action": "delete_selected", "_selected_action": chats}
     )
     assert "удалить выбранные чаты?" in unescape(response.content.decode())
 
 
 @pytest.mark.django_db
-def test_saved_messages_read_as_russian(browser, populated):
-    response = browser.post(
+def test_saved_messages_read_as_russian(admin_browser, populated):
+    response = admin_browser.post(
         "/admin/accounts/user/add/",
         {
             "email": "new@example.com",

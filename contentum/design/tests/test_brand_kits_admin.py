@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 
 from contentum.audit.models import AuditLog
 from contentum.design.models import BrandKit
@@ -25,13 +24,6 @@ FORM = {
     "style_words": "",
     "negative_prompt": "",
 }
-
-
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def test_brand_kit_admin_pages_open_in_russian(admin_browser):

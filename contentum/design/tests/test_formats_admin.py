@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 
 from contentum.audit.models import AuditLog
 from contentum.design.models import Format
@@ -20,13 +19,6 @@ FORM = {
     "is_active": "on",
     "sort_order": "80",
 }
-
-
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def test_format_admin_pages_open_in_russian(admin_browser):

@@ -11,13 +11,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("simulation")]
 TASKS = "/admin/generation/generationtask/"
 
 
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 def test_the_list_shows_previews_status_size_and_attempts(admin_browser, queue_task):
     done = queue_task(max_attempts=2)
     GenerationTaskFactory(width=1024, height=576)

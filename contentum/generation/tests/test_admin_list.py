@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from contentum.accounts.tests.factories import UserFactory
@@ -17,13 +16,6 @@ from contentum.generation.tests.factories import FinishedTaskFactory, Generation
 pytestmark = pytest.mark.django_db
 
 TASKS = "/admin/generation/generationtask/"
-
-
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def test_the_owner_filter_offers_only_users_with_tasks_and_filters(admin_browser):

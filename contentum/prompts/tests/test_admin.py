@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 
 from contentum.audit.models import AuditLog
 from contentum.prompts import services
@@ -7,13 +6,6 @@ from contentum.prompts.models import PromptTemplate
 from contentum.prompts.tests.factories import PromptParametersFactory, make_template
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def test_admin_pages_open(admin_browser, employee):

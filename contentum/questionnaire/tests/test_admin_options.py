@@ -5,18 +5,10 @@ from html import unescape
 
 import pytest
 from django.forms import CheckboxInput
-from django.test import Client
 
 from contentum.questionnaire.models import Question, QuestionKind, Scenario
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 @pytest.fixture
@@ -63,11 +55,11 @@ def options_textarea(html: str, prefix: str) -> str:
     return unescape(match.group(1)).strip("\r\n")
 
 
-def test_the_options_show_one_per_line(browser, scenario):
+def test_the_options_show_one_per_line(admin_browser, scenario):
     question = scenario.questions.get(key="event_genre")
     assert question.kind == QuestionKind.CHOICE and len(question.options) > 1
 
-    response = browser.get(change_url(scenario))
+    response = admin_browser.get(change_url(scenario))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -79,14 +71,14 @@ def test_the_options_show_one_per_line(browser, scenario):
     assert options_textarea(html, row_prefix(response, "idea")) == ""
 
 
-def test_edited_lines_are_stored_as_a_trimmed_list(browser, scenario):
-    response = browser.get(change_url(scenario))
+def test_edited_lines_are_stored_as_a_trimmed_list(admin_browser, scenario):
+    response = admin_browser.get(change_url(scenario))
     data = page_as_post(response)
     prefix = row_prefix(response, "event_genre")
     data[f"{prefix}-options"] = "Афиша\n\nСторис  \nБаннер"
     version = scenario.version
 
-    response = browser.post(change_url(scenario), data)
+    response = admin_browser.post(change_url(scenario), data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert scenario.questions.get(key="event_genre").options == ["Афиша", "Сторис", "Баннер"]
@@ -111,14 +103,16 @@ def test_edited_lines_are_stored_as_a_trimmed_list(browser, scenario):
     ],
     ids=["duplicate", "too-long", "too-many"],
 )
-def test_refused_options_give_a_form_error_and_change_nothing(browser, scenario, options, message):
+def test_refused_options_give_a_form_error_and_change_nothing(
+    admin_browser, scenario, options, message
+):
     before = list(Question.objects.order_by("scenario", "position").values())
-    response = browser.get(change_url(scenario))
+    response = admin_browser.get(change_url(scenario))
     data = page_as_post(response)
     prefix = row_prefix(response, "event_genre")
     data[f"{prefix}-options"] = options
 
-    response = browser.post(change_url(scenario), data)
+    response = admin_browser.post(change_url(scenario), data)
 
     assert response.status_code == 200
     html = unescape(response.content.decode())
@@ -130,12 +124,12 @@ def test_refused_options_give_a_form_error_and_change_nothing(browser, scenario,
     assert Scenario.objects.get(pk=scenario.pk).version == scenario.version
 
 
-def test_a_choice_question_still_needs_options(browser, scenario):
-    response = browser.get(change_url(scenario))
+def test_a_choice_question_still_needs_options(admin_browser, scenario):
+    response = admin_browser.get(change_url(scenario))
     data = page_as_post(response)
     data[f"{row_prefix(response, 'event_genre')}-options"] = "\n  \n"
 
-    response = browser.post(change_url(scenario), data)
+    response = admin_browser.post(change_url(scenario), data)
 
     assert response.status_code == 200
     assert "У вопроса с выбором должны быть варианты ответа." in response.content.decode()

@@ -13,13 +13,6 @@ CSV = "/admin/usage/usagereport/csv/"
 MAY = {"from": "2026-05-01", "to": "2026-05-31"}
 
 
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.mark.django_db
 def test_the_admin_index_links_the_report(admin_browser):
     html = admin_browser.get("/admin/").content.decode()

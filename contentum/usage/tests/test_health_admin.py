@@ -14,13 +14,6 @@ PAGE = "/admin/usage/providerhealthreport/"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_browser(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
-
 def finished(provider: str, status: str, *, ago: float, took: float, **fields) -> None:
     at = timezone.now() - timedelta(seconds=ago)
     GenerationAttemptFactory(
